@@ -1,0 +1,99 @@
+"""`python -m bot [run|sync|records …]`: settings → logging → run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+import discord
+
+from bot.client import Haikei
+from bot.db import AsyncDatabase, open_database
+from bot.extensions import EXTENSIONS
+from bot.settings import Settings, SettingsError, ensure_poll_secret
+
+log = logging.getLogger("bot")
+
+EXIT_CONFIG = 2
+
+TOKEN_GUIDE = """\
+DISCORD_TOKEN is not set, so Haikei cannot log in to Discord.
+
+To go live:
+  1. Create an application at https://discord.com/developers/applications
+  2. Open "Bot", press "Reset Token" and copy the token.
+  3. Put it in a file named .env next to README.md:   DISCORD_TOKEN=your-token-here
+     (copy .env.example to .env to see every setting)
+  4. Invite the bot with the scopes "bot applications.commands" and the permissions
+     View Channels, Send Messages, Embed Links, Attach Files, Read Message History:
+     https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&scope=bot+applications.commands&permissions=117760
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Run the Haikei Discord bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    sub.add_parser("sync", help="force-sync the slash commands to Discord, then exit")
+    for extension in EXTENSIONS:
+        # A cog may add offline commands (e.g. `records import`) in an optional `<extension>.cli` module.
+        try:
+            cli = importlib.import_module(f"{extension}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{extension}.cli":
+                raise
+            continue
+        cli.register(sub)
+    return parser
+
+
+async def serve(settings: Settings, *, force_sync: bool = False, sync_only: bool = False) -> int:
+    """Run the bot until SIGINT/SIGTERM (or, for ``sync_only``, log in, sync and exit)."""
+    db = AsyncDatabase(open_database(settings.database_path))
+    bot = Haikei(settings, db, force_sync=force_sync)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda s=sig: _request_stop(bot, s))
+    try:
+        async with bot:
+            if sync_only:
+                await bot.login(settings.discord_token or "")
+                return 0
+            await bot.start(settings.discord_token or "")
+    except discord.LoginFailure:
+        log.error("Discord refused the token: check DISCORD_TOKEN in .env")
+        return EXIT_CONFIG
+    return 0
+
+
+def _request_stop(bot: Haikei, sig: signal.Signals) -> None:
+    log.info("Received %s: shutting down cleanly", sig.name)
+    asyncio.get_running_loop().create_task(bot.close())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    command = args.command or "run"
+    if hasattr(args, "func"):
+        return int(args.func(args, settings))
+    if settings.poll_secret is None:
+        settings = settings.with_overrides(poll_secret=ensure_poll_secret())
+    if not settings.discord_token:
+        print(TOKEN_GUIDE, file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(serve(settings, force_sync=command == "sync", sync_only=command == "sync"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

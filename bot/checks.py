@@ -1,0 +1,55 @@
+"""Who counts as a moderator: Manage Server, or the server's moderator role (`/config modrole`).
+
+``default_permissions`` only hides commands in Discord's client; these checks run on our side every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import discord
+from discord import app_commands
+
+from bot import guild_settings
+from bot.errors import NotModerator, UserFacingError
+
+T = TypeVar("T")
+
+
+async def has_role_setting(interaction: discord.Interaction, field: str) -> bool:
+    """True when the member holds the role stored in ``field`` of the server's settings."""
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    row = await interaction.client.db.run(guild_settings.get, interaction.guild_id)  # type: ignore[attr-defined]
+    role_id = row.get(field)
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    """True for members with Manage Server (or Administrator) or the server's moderator role."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    return await has_role_setting(interaction, "mod_role_id")
+
+
+async def require_moderator(interaction: discord.Interaction) -> None:
+    """Raise :class:`NotModerator` unless the user is a moderator (for buttons and modals)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("errors.guild_only")
+    if not await is_moderator(interaction):
+        raise NotModerator
+
+
+def moderator_only() -> Callable[[T], T]:
+    """App-command check: moderators only (pair with ``default_permissions(manage_guild=True)``)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        await require_moderator(interaction)
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,3 @@
+"""The explicit list of feature cogs the bot loads, in order."""
+
+EXTENSIONS: tuple[str, ...] = ("cogs.meta",)

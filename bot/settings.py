@@ -1,0 +1,137 @@
+"""One frozen Settings built from the environment and `.env`; the only reader of ``os.environ``."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from bot.endpoint import DISCORD_API_BASE
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the variable and what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be configured with (documented, with defaults, in `.env.example`)."""
+
+    discord_token: str | None = None
+    discord_api_base: str = DISCORD_API_BASE
+    database_path: Path = Path("data/haikei.db")
+    log_level: str = "INFO"
+    dev_guild_id: int | None = None
+    feed_poll_seconds: int = 600
+    feed_allow_hosts: frozenset[str] = field(default_factory=frozenset)
+    poll_secret: str | None = None
+    sandbox_port: int = 8080
+    sandbox_database_path: Path = Path("data/sandbox.db")
+
+    @property
+    def is_custom_api(self) -> bool:
+        """True when REST and gateway traffic goes somewhere other than discord.com."""
+        return self.discord_api_base.rstrip("/") != DISCORD_API_BASE
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some fields replaced (tests, the sandbox)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        """Read settings from ``env`` (default: the process environment over the `.env` file)."""
+        if env is None:
+            merged: dict[str, str] = {}
+            if env_file and Path(env_file).is_file():
+                merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+            merged.update(os.environ)
+            env = merged
+        return _parse(env)
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int | None, *, minimum: int, maximum: int) -> int | None:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _parse(env: Mapping[str, str]) -> Settings:
+    api_base = (_get(env, "DISCORD_API_BASE") or DISCORD_API_BASE).rstrip("/")
+    parts = urlsplit(api_base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"DISCORD_API_BASE must be an http(s) URL such as {DISCORD_API_BASE}, got {api_base!r}"
+        )
+
+    log_level = (_get(env, "LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+
+    hosts = frozenset(
+        h.strip().lower() for h in (_get(env, "FEED_ALLOW_HOSTS") or "").split(",") if h.strip()
+    )
+    for host in hosts:
+        if any(c in host for c in "/:@ ") and not _is_ip(host):
+            raise SettingsError(f"FEED_ALLOW_HOSTS must list host names separated by commas, got {host!r}")
+
+    secret = _get(env, "POLL_SECRET")
+    if secret is not None and len(secret) < 16:
+        raise SettingsError("POLL_SECRET must be at least 16 characters (or unset to generate one)")
+
+    return Settings(
+        discord_token=_get(env, "DISCORD_TOKEN"),
+        discord_api_base=api_base,
+        database_path=Path(_get(env, "DATABASE_PATH") or "data/haikei.db"),
+        log_level=log_level,
+        dev_guild_id=_int(env, "DEV_GUILD_ID", None, minimum=1, maximum=2**64 - 1),
+        feed_poll_seconds=_int(env, "FEED_POLL_SECONDS", 600, minimum=30, maximum=86_400) or 600,
+        feed_allow_hosts=hosts,
+        poll_secret=secret,
+        sandbox_port=_int(env, "SANDBOX_PORT", 8080, minimum=1, maximum=65_535) or 8080,
+        sandbox_database_path=Path(_get(env, "SANDBOX_DATABASE_PATH") or "data/sandbox.db"),
+    )
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def ensure_poll_secret(path: Path = Path(".env")) -> str:
+    """Generate POLL_SECRET once and append it to ``path``, so secret ballots keep working across restarts."""
+    secret = secrets.token_urlsafe(32)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(
+            f"\n# Generated on first start: keys secret ballots. Keep it out of the database.\nPOLL_SECRET={secret}\n"
+        )
+    logging.getLogger(__name__).warning("POLL_SECRET was not set: generated one and saved it to %s", path)
+    return secret

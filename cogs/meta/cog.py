@@ -1,0 +1,122 @@
+"""/help, /about and /config: the commands that belong to no single feature."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__, guild_settings
+from bot.checks import moderator_only
+from bot.i18n import language_of
+from bot.replies import ephemeral, send, text
+from cogs.meta.help_text import group_lines
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
+
+log = logging.getLogger(__name__)
+
+EMBED_COLOUR = discord.Colour(0x5B7DB1)
+
+
+def _duration(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+
+
+class Meta(commands.Cog):
+    """Help, about and per-server configuration."""
+
+    feature_key = "meta"
+
+    def __init__(self, bot: Haikei) -> None:
+        self.bot = bot
+
+    def describe(self, command: app_commands.Command, locale: discord.Locale) -> str:
+        lang = language_of(locale)
+        key = "cmd." + command.qualified_name.replace(" ", ".") + ".description"
+        return self.bot.i18n.get(key, lang) or command.description
+
+    @app_commands.command(name="help", description="List Haikei's commands, grouped by feature")
+    async def help(self, interaction: discord.Interaction) -> None:
+        groups = group_lines(self.bot.tree.get_commands(), lambda c: self.describe(c, interaction.locale))
+        embed = discord.Embed(title=text(interaction, "help.title"), colour=EMBED_COLOUR)
+        embed.description = text(interaction, "help.intro")
+        for feature, lines in sorted(groups.items(), key=lambda kv: kv[0] != "meta"):
+            body = "\n".join(f"`{line.mention}` {line.description}" for line in lines)
+            if len(body) > 1024:
+                body = body[:1021].rsplit("\n", 1)[0] + "\n…"
+            embed.add_field(name=text(interaction, f"help.feature.{feature}"), value=body, inline=False)
+        await ephemeral(interaction, embed=embed)
+
+    @app_commands.command(name="about", description="What Haikei is, its version, uptime and what it holds")
+    async def about(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(
+            title="Haikei 背景", description=text(interaction, "about.body"), colour=EMBED_COLOUR
+        )
+        embed.add_field(name=text(interaction, "about.version"), value=__version__)
+        embed.add_field(name=text(interaction, "about.uptime"), value=_duration(self.bot.uptime_seconds()))
+        embed.add_field(name=text(interaction, "about.servers"), value=str(len(self.bot.guilds)))
+        for cog in self.bot.cogs.values():
+            counts = getattr(cog, "about_counts", None)
+            if counts is None:
+                continue
+            for key, value in (await counts()).items():
+                embed.add_field(name=text(interaction, key), value=f"{value:,}")
+        await send(interaction, embed=embed)
+
+    config = app_commands.Group(
+        name="config",
+        description="Server settings for Haikei (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @config.command(name="modrole", description="Set the role whose members count as Haikei moderators")
+    @app_commands.describe(role="Members with this role can use moderator commands")
+    @moderator_only()
+    async def config_modrole(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        await self.bot.db.run(guild_settings.set_role, interaction.guild_id, "mod_role_id", role.id)
+        log.info("Guild %s set moderator role %s (by %s)", interaction.guild_id, role.id, interaction.user.id)
+        await ephemeral(interaction, text(interaction, "config.modrole.done", role=role.mention))
+
+    @config.command(name="pollers", description="Let members with this role create polls (or clear it)")
+    @app_commands.describe(role="Members with this role can run /poll create; leave empty to clear")
+    @moderator_only()
+    async def config_pollers(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await self.bot.db.run(
+            guild_settings.set_role, interaction.guild_id, "poller_role_id", role.id if role else None
+        )
+        if role is None:
+            await ephemeral(interaction, text(interaction, "config.pollers.cleared"))
+        else:
+            await ephemeral(interaction, text(interaction, "config.pollers.done", role=role.mention))
+
+    @config.command(name="show", description="Show this server's Haikei settings")
+    @moderator_only()
+    async def config_show(self, interaction: discord.Interaction) -> None:
+        row = await self.bot.db.run(guild_settings.get, interaction.guild_id)
+        none = text(interaction, "config.show.none")
+        embed = discord.Embed(title=text(interaction, "config.show.title"), colour=EMBED_COLOUR)
+        embed.add_field(
+            name=text(interaction, "config.show.modrole"),
+            value=f"<@&{row['mod_role_id']}>" if row["mod_role_id"] else none,
+        )
+        embed.add_field(
+            name=text(interaction, "config.show.pollers"),
+            value=f"<@&{row['poller_role_id']}>" if row["poller_role_id"] else none,
+        )
+        for cog in self.bot.cogs.values():
+            extra = getattr(cog, "config_fields", None)
+            if extra is not None:
+                for name_key, value in await extra(interaction.guild_id):
+                    embed.add_field(name=text(interaction, name_key), value=value or none, inline=False)
+        await ephemeral(interaction, embed=embed)

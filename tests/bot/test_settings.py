@@ -1,0 +1,66 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.endpoint import DISCORD_API_BASE
+from bot.settings import Settings, SettingsError
+
+
+def test_defaults_serve_without_setup() -> None:
+    settings = Settings.from_env({})
+    assert settings.discord_token is None
+    assert settings.discord_api_base == DISCORD_API_BASE
+    assert settings.database_path == Path("data/haikei.db")
+    assert settings.feed_poll_seconds == 600
+    assert not settings.is_custom_api
+
+
+def test_reads_every_setting() -> None:
+    settings = Settings.from_env(
+        {
+            "DISCORD_TOKEN": "abc",
+            "DISCORD_API_BASE": "http://127.0.0.1:9999/api/v10/",
+            "DATABASE_PATH": "/tmp/x.db",
+            "LOG_LEVEL": "debug",
+            "DEV_GUILD_ID": "123",
+            "FEED_POLL_SECONDS": "60",
+            "FEED_ALLOW_HOSTS": "127.0.0.1, Feeds.Example.org",
+            "POLL_SECRET": "s" * 20,
+        }
+    )
+    assert settings.discord_token == "abc"
+    assert settings.discord_api_base == "http://127.0.0.1:9999/api/v10"
+    assert settings.is_custom_api
+    assert settings.database_path == Path("/tmp/x.db")
+    assert settings.log_level == "DEBUG"
+    assert settings.dev_guild_id == 123
+    assert settings.feed_poll_seconds == 60
+    assert settings.feed_allow_hosts == {"127.0.0.1", "feeds.example.org"}
+    assert settings.poll_secret == "s" * 20
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"DISCORD_API_BASE": "discord.com"}, "DISCORD_API_BASE must be an http(s) URL"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of"),
+        ({"DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID must be a whole number"),
+        ({"FEED_POLL_SECONDS": "5"}, "FEED_POLL_SECONDS must be between 30 and 86400"),
+        ({"FEED_ALLOW_HOSTS": "http://x/y"}, "FEED_ALLOW_HOSTS must list host names"),
+        ({"POLL_SECRET": "short"}, "POLL_SECRET must be at least 16 characters"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(names)):
+        Settings.from_env(env)
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\nLOG_LEVEL=WARNING\n")
+    monkeypatch.setenv("LOG_LEVEL", "ERROR")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    settings = Settings.from_env(env_file=env_file)
+    assert settings.discord_token == "from-file"
+    assert settings.log_level == "ERROR"
