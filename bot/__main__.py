@@ -87,11 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if hasattr(args, "func"):
         return int(args.func(args, settings))
-    if settings.poll_secret is None:
-        settings = settings.with_overrides(poll_secret=ensure_poll_secret())
     if not settings.discord_token:
         print(TOKEN_GUIDE, file=sys.stderr)
         return EXIT_CONFIG
+    if settings.poll_secret is None:
+        settings = settings.with_overrides(poll_secret=ensure_poll_secret())
     return asyncio.run(serve(settings, force_sync=command == "sync", sync_only=command == "sync"))
 
 

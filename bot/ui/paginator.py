@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import discord
@@ -54,10 +55,8 @@ class Paginator(ErrorReportingView):
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         if self.message is not None:
-            try:
+            with contextlib.suppress(discord.HTTPException):
                 await self.message.edit(view=self)
-            except discord.HTTPException:
-                pass
 
     async def start(self, interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
         """Send the first page (with buttons only when there is more than one page)."""

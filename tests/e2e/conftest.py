@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from bot.sandbox.server import Emulator
 
+from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from tests.e2e.helpers import running_haikei
 

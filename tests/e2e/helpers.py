@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
-from bot.sandbox.harness import running
-from bot.sandbox.server import Emulator
-
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.extensions import EXTENSIONS
+from bot.sandbox.emulator import Emulator
+from bot.sandbox.harness import running
 from bot.settings import Settings
 
 
