@@ -1,0 +1,312 @@
+"""``Emulator``: the local Discord (REST + gateway) a real, unmodified discord.py client talks to.
+
+Owns the world state, the aiohttp server, the gateway, interaction bookkeeping and an event feed
+(``subscribe``) that tests, benchmarks and the browser sandbox page all observe the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import ipaddress
+import logging
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.sandbox import permissions as perms
+from bot.sandbox.gateway import Gateway
+from bot.sandbox.limits import LimitViolation, Problem, describe
+from bot.sandbox.messages import MentionRecord, StoredFile
+from bot.sandbox.ratelimit import RateLimiter, Rule
+from bot.sandbox.state import Channel, World
+
+if TYPE_CHECKING:
+    from bot.sandbox.driver import Driver
+    from bot.sandbox.interactions import InteractionResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SandboxEvent:
+    """One thing that happened (message_create/update/delete, interaction_create/response, gateway_*...)."""
+
+    kind: str
+    data: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class RequestLog:
+    method: str
+    path: str
+    status: int
+
+
+@dataclass
+class DeadlineMiss:
+    interaction_id: int
+    command: str
+    late_by: float
+
+
+Subscriber = Callable[[SandboxEvent], Any]
+
+
+class Emulator:
+    def __init__(
+        self,
+        token: str = "test-token",
+        *,
+        interaction_deadline: float = 3.0,
+        followup_ttl: float = 15 * 60,
+        heartbeat_interval_ms: int = 41250,
+        world: World | None = None,
+    ) -> None:
+        self.token = token
+        self.interaction_deadline = interaction_deadline
+        self.followup_ttl = followup_ttl
+        self.world = world or World()
+        self.gateway = Gateway(self, heartbeat_interval_ms)
+        self.ratelimits = RateLimiter()
+        self.files: dict[int, StoredFile] = {}
+        self.ephemeral: dict[int, dict[str, Any]] = {}
+        self.mentions: list[MentionRecord] = []
+        self.limit_violations: list[LimitViolation] = []
+        self.deadline_misses: list[DeadlineMiss] = []
+        self.requests: list[RequestLog] = []
+        self.unknown_routes: list[tuple[str, str]] = []
+        self.command_puts = 0
+        self.interactions: dict[int, InteractionResult] = {}
+        self.interactions_by_token: dict[str, InteractionResult] = {}
+        self._subscribers: list[Subscriber] = []
+        # wake-up events per key: None = any event; ("interaction", id) / ("message", id) = targeted,
+        # so thousands of concurrent InteractionResult waits don't all wake on every event.
+        self._ticks: dict[Hashable, asyncio.Event] = {}
+        self.message_owners: dict[int, set[int]] = {}  # message id -> interaction ids showing it
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._driver: Driver | None = None
+
+    # ----- lifecycle --------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
+        """Serve on loopback only (``port=0`` picks a free port)."""
+        if not ipaddress.ip_address("127.0.0.1" if host == "localhost" else host).is_loopback:
+            raise ValueError(f"the emulator only binds loopback, not {host!r}")
+        from bot.sandbox.rest import build_app
+
+        self._runner = web.AppRunner(build_app(self), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.host = host
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        log.info("Discord emulator listening on %s", self.url)
+        return self
+
+    async def stop(self) -> None:
+        await self.gateway.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    @property
+    def state(self) -> World:
+        return self.world
+
+    @property
+    def driver(self) -> Driver:
+        if self._driver is None:
+            from bot.sandbox.driver import Driver
+
+            self._driver = Driver(self)
+        return self._driver
+
+    # ----- events -----------------------------------------------------------------------
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(SandboxEvent)`` on every event (sync or async); returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def emit(self, kind: str, data: dict[str, Any], *, keys: Iterable[Hashable] = (), **meta: Any) -> None:
+        """Publish an event to subscribers and wake waiters (global ones and those on ``keys``)."""
+        event = SandboxEvent(kind, data, meta)
+        for cb in list(self._subscribers):
+            try:
+                res = cb(event)
+                if inspect.isawaitable(res):
+                    self.spawn(res)
+            except Exception:
+                log.exception("sandbox subscriber failed on %s", kind)
+        for key in (None, *keys):
+            tick = self._ticks.pop(key, None)
+            if tick is not None:
+                tick.set()
+
+    def message_keys(self, message_id: int | str) -> list[Hashable]:
+        """Wake-up keys for a message: itself and every interaction whose result shows it."""
+        mid = int(message_id)
+        return [("message", mid), *(("interaction", i) for i in self.message_owners.get(mid, ()))]
+
+    def own_message(self, interaction_id: int, message: dict[str, Any]) -> None:
+        self.message_owners.setdefault(int(message["id"]), set()).add(interaction_id)
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], Any],
+        timeout: float = 5.0,
+        what: str = "condition",
+        *,
+        key: Hashable = None,
+    ) -> Any:
+        """Re-check ``predicate`` after every emulator event until truthy; TimeoutError names ``what``.
+
+        Only emulator-side changes wake it up: for state inside the bot use an ``asyncio.Event``.
+        ``key`` limits wake-ups to events emitted with that key (see ``message_keys``).
+        """
+        deadline = time.monotonic() + timeout
+        while not (result := predicate()):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"sandbox: timed out after {timeout}s waiting for {what}")
+            tick = self._ticks.get(key)
+            if tick is None:
+                tick = self._ticks[key] = asyncio.Event()
+            try:
+                await asyncio.wait_for(tick.wait(), remaining)
+            except TimeoutError:
+                continue
+        return result
+
+    # ----- inspection -------------------------------------------------------------------
+    def messages(self, channel: Channel | str | int) -> list[dict[str, Any]]:
+        """Messages currently in a channel (by name, id or object), oldest first."""
+        return list(self.world.channel(channel).messages.values())
+
+    def dms(self, user: str | int) -> list[dict[str, Any]]:
+        u = self.world.user(user)
+        if u.id not in self.world.dm_channels:
+            return []
+        return list(self.world.channels[self.world.dm_channels[u.id]].messages.values())
+
+    async def wait_for_message(
+        self,
+        channel: Channel | str | int,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 5.0,
+        *,
+        after: int | str | None = None,
+    ) -> dict[str, Any]:
+        """First message in ``channel`` matching ``predicate`` (existing ones count unless ``after`` id)."""
+        ch = self.world.channel(channel)
+        floor = int(after or 0)
+
+        def find() -> dict[str, Any] | None:
+            for mid, msg in ch.messages.items():
+                if mid > floor and (predicate is None or predicate(msg)):
+                    return msg
+            return None
+
+        return await self.wait_until(find, timeout, f"a message in #{ch.name}")
+
+    def registered_commands(self, guild_id: int | None = None) -> list[dict[str, Any]]:
+        return list(self.world.commands.get(guild_id, {}).values())
+
+    @property
+    def identify_count(self) -> int:
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        return self.gateway.resume_count
+
+    @property
+    def rate_limited_count(self) -> int:
+        return len(self.ratelimits.limited)
+
+    def allowed_mentions_for(self, message_id: int | str) -> list[MentionRecord]:
+        return [m for m in self.mentions if m.message_id == int(message_id)]
+
+    # ----- knobs for tests --------------------------------------------------------------
+    def rate_limit(
+        self, method: str, path_regex: str, limit: int = 1, per: float = 0.3, *, advertise: bool = True
+    ) -> Rule:
+        """Answer 429 past ``limit`` requests per ``per`` seconds on matching ``/api/vN``-relative paths.
+
+        With ``advertise`` the usual X-RateLimit headers let discord.py pace itself (no 429 needed);
+        ``advertise=False`` hides the bucket on successes so the client hits the 429 and must retry.
+        """
+        return self.ratelimits.add(method, path_regex, limit, per, advertise)
+
+    async def force_disconnect(self, code: int = 4000) -> int:
+        return await self.gateway.force_disconnect(code)
+
+    def revoke(self, channel: Channel | str | int, *names: str, target: str = "bot") -> None:
+        """Deny permissions (e.g. ``"send_messages"``) on a channel for a member/role via an overwrite."""
+        ch = self.world.channel(channel)
+        allow, deny = 0, 0
+        tid = None
+        for t, ow in ch.overwrites.items():
+            if (target == "bot" and t == self.world.bot.id) or str(t) == str(target):
+                tid, allow, deny = t, ow[1], ow[2]
+        deny |= perms.bits(list(names))
+        self.world.set_overwrite(ch, tid if tid is not None else target, allow=allow & ~deny, deny=deny)
+        self.gateway.dispatch("CHANNEL_UPDATE", ch.payload(self.world))
+
+    def post_as(
+        self,
+        user: str | int,
+        channel: Channel | str | int,
+        content: str = "",
+        files: list[tuple[str, bytes, str]] | None = None,
+    ) -> dict[str, Any]:
+        """A message written by a (human) user, e.g. an image to run a message context menu on."""
+        from bot.sandbox.messages import create_message, make_attachment, user_message
+
+        ch = self.world.channel(channel)
+        attachments = [make_attachment(self, name, ctype, data) for name, data, ctype in files or []]
+        msg = user_message(self, self.world.user(user), ch, content, attachments)
+        create_message(self, ch, msg)
+        return msg
+
+    def close_dms(self, user: str | int, closed: bool = True) -> None:
+        self.world.user(user).dm_closed = closed
+
+    def record_violation(self, method: str, route: str, problems: list[Problem]) -> None:
+        v = LimitViolation(method, route, describe(problems), problems)
+        self.limit_violations.append(v)
+        log.warning("sandbox limit violation on %s %s: %s", method, route, v.reason)
+        self.emit("limit_violation", {"method": method, "route": route, "reason": v.reason})
