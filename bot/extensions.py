@@ -1,3 +1,6 @@
 """The explicit list of feature cogs the bot loads, in order."""
 
-EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.polls",
+)

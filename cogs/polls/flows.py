@@ -1,0 +1,169 @@
+"""Private step-by-step ballots for ranked and score polls, ending in one confirmed vote."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import ErrorReportingView
+from cogs.polls.model import Poll
+from cogs.polls.summary import Text, fit_lines
+from cogs.polls.tally import MAX_SCORE
+
+if TYPE_CHECKING:
+    from cogs.polls.voting import Voting
+
+FLOW_TIMEOUT = 900.0
+
+
+class BallotFlow(ErrorReportingView):
+    """Common parts: the poll, the translator, Confirm / Start over, and submitting the finished ballot."""
+
+    def __init__(self, voting: Voting, poll: Poll, t: Text) -> None:
+        super().__init__(timeout=FLOW_TIMEOUT)
+        self.voting = voting
+        self.poll = poll
+        self.t = t
+
+    def content(self) -> str:
+        raise NotImplementedError
+
+    def ballot(self) -> list[int] | dict[int, int]:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def rebuild(self) -> None:
+        raise NotImplementedError
+
+    def add_controls(self, *, can_confirm: bool, row: int) -> None:
+        confirm = discord.ui.Button(
+            label=self.t("polls.flow.confirm"),
+            style=discord.ButtonStyle.success,
+            disabled=not can_confirm,
+            row=row,
+        )
+        restart = discord.ui.Button(
+            label=self.t("polls.flow.restart"), style=discord.ButtonStyle.secondary, row=row
+        )
+        confirm.callback = self.on_confirm  # type: ignore[method-assign]
+        restart.callback = self.on_restart  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(restart)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        self.rebuild()
+        await interaction.response.edit_message(content=self.content(), view=self)
+
+    async def on_restart(self, interaction: discord.Interaction) -> None:
+        self.reset()
+        await self.show(interaction)
+
+    async def on_confirm(self, interaction: discord.Interaction) -> None:
+        receipt = await self.voting.record(interaction, self.poll.id, self.ballot())
+        self.stop()
+        await interaction.response.edit_message(content=receipt, view=None)
+
+
+class RankFlow(BallotFlow):
+    """Pick your 1st choice, then your 2nd… (stop whenever you like), then confirm."""
+
+    def __init__(self, voting: Voting, poll: Poll, t: Text) -> None:
+        super().__init__(voting, poll, t)
+        self.ranking: list[int] = []
+        self.rebuild()
+
+    def reset(self) -> None:
+        self.ranking = []
+
+    def ballot(self) -> list[int]:
+        return list(self.ranking)
+
+    def content(self) -> str:
+        lines = [self.t("polls.flow.rank_intro", question=self.poll.question)]
+        lines += [f"{i}. {self.poll.label(o)}" for i, o in enumerate(self.ranking, 1)]
+        if len(self.ranking) < len(self.poll.options):
+            lines.append(self.t("polls.flow.rank_next", n=len(self.ranking) + 1))
+        else:
+            lines.append(self.t("polls.flow.ready"))
+        return fit_lines(lines, 1900)
+
+    def rebuild(self) -> None:
+        self.clear_items()
+        remaining = [o for o in self.poll.options if o.id not in self.ranking]
+        if remaining:
+            select = discord.ui.Select(
+                placeholder=self.t("polls.flow.rank_placeholder", n=len(self.ranking) + 1)[:150],
+                options=[discord.SelectOption(label=o.label[:100], value=str(o.id)) for o in remaining[:25]],
+                row=0,
+            )
+            select.callback = self.on_pick  # type: ignore[method-assign]
+            self.add_item(select)
+        self.add_controls(can_confirm=bool(self.ranking), row=1)
+
+    async def on_pick(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+        for value in values:
+            option = int(value)
+            if option in self.poll.option_ids and option not in self.ranking:
+                self.ranking.append(option)
+        await self.show(interaction)
+
+
+class ScoreFlow(BallotFlow):
+    """Score each option 0–5 in turn, then confirm."""
+
+    def __init__(self, voting: Voting, poll: Poll, t: Text) -> None:
+        super().__init__(voting, poll, t)
+        self.scores: dict[int, int] = {}
+        self.rebuild()
+
+    def reset(self) -> None:
+        self.scores = {}
+
+    @property
+    def current(self) -> int | None:
+        return next((o.id for o in self.poll.options if o.id not in self.scores), None)
+
+    def ballot(self) -> dict[int, int]:
+        return dict(self.scores)
+
+    def content(self) -> str:
+        lines = [self.t("polls.flow.score_intro", question=self.poll.question, max=MAX_SCORE)]
+        lines += [f"• {self.poll.label(o)}: **{s}**" for o, s in self.scores.items()]
+        current = self.current
+        if current is None:
+            lines.append(self.t("polls.flow.ready"))
+        else:
+            lines.append(
+                self.t(
+                    "polls.flow.score_next",
+                    option=self.poll.label(current),
+                    n=len(self.scores) + 1,
+                    total=len(self.poll.options),
+                )
+            )
+        return fit_lines(lines, 1900)
+
+    def rebuild(self) -> None:
+        self.clear_items()
+        if self.current is not None:
+            for value in range(MAX_SCORE + 1):
+                button = discord.ui.Button(
+                    label=str(value), style=discord.ButtonStyle.primary, row=value // 5
+                )
+                button.callback = self._scorer(value)  # type: ignore[method-assign]
+                self.add_item(button)
+        self.add_controls(can_confirm=self.current is None, row=2)
+
+    def _scorer(self, value: int) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def give(interaction: discord.Interaction) -> None:
+            current = self.current
+            if current is not None:
+                self.scores[current] = value
+            await self.show(interaction)
+
+        return give

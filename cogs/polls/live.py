@@ -1,0 +1,46 @@
+"""Coalesce live-count edits: at most one poll-message edit per poll every ``interval`` seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+class LiveUpdater:
+    """``mark(poll_id)`` after each vote; the refresh runs at once if none ran lately, else when due."""
+
+    def __init__(self, refresh: Callable[[int], Awaitable[None]], interval: float = 5.0) -> None:
+        self.refresh = refresh
+        self.interval = interval
+        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._last: dict[int, float] = {}
+
+    def mark(self, poll_id: int) -> None:
+        """Note that ``poll_id`` changed; schedules one refresh unless one is already waiting."""
+        if poll_id in self._pending:
+            return
+        delay = max(0.0, self._last.get(poll_id, float("-inf")) + self.interval - time.monotonic())
+        self._pending[poll_id] = asyncio.create_task(self._run(poll_id, delay), name=f"poll-live-{poll_id}")
+
+    async def _run(self, poll_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._pending.pop(poll_id, None)  # votes arriving during the edit schedule the next one
+        self._last[poll_id] = time.monotonic()
+        try:
+            await self.refresh(poll_id)
+        except Exception:
+            log.exception("Live update of poll %s failed", poll_id)
+
+    async def flush(self) -> None:
+        """Wait for the refreshes already scheduled (tests, shutdown)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+
+    def cancel(self) -> None:
+        for task in self._pending.values():
+            task.cancel()
+        self._pending.clear()

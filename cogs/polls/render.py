@@ -1,0 +1,113 @@
+"""Build the poll message (embed + components) and result embeds from a poll and its tally."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import discord
+
+from cogs.polls.model import Poll
+from cogs.polls.summary import Text, fit_lines, option_lines, outcome_line, round_lines
+from cogs.polls.tally import Method, RunoffResult, Totals
+from cogs.polls.views import BallotFlowButton, RemoveVoteButton, ShowResultsButton, VoteButton, VoteSelect
+
+OPEN_COLOUR = discord.Colour(0x5B7DB1)
+CLOSED_COLOUR = discord.Colour(0x6E6E78)
+MAX_BUTTON_OPTIONS = 5
+MAX_NOTES_SHOWN = 5
+NOTE_LENGTH = 200
+LIVE_EDIT_MAX_AGE = 3600.0  # older polls stop live edits; members use "Show results"
+
+
+def live_counts_shown(poll: Poll, now: float | None = None) -> bool:
+    """Whether the poll message carries live counts (open, not hidden, younger than an hour)."""
+    now = time.time() if now is None else now
+    return poll.is_open and not poll.hidden and now - poll.created_at < LIVE_EDIT_MAX_AGE
+
+
+def method_text(poll: Poll, t: Text) -> str:
+    if poll.method is Method.MULTIPLE:
+        return t("polls.method.multiple_max", max=poll.max_choices)
+    return t(f"polls.method.{poll.method.value}")
+
+
+def poll_embed(
+    poll: Poll,
+    t: Text,
+    *,
+    result: Totals | RunoffResult | None,
+    notes: Sequence[str] = (),
+    now: float | None = None,
+) -> discord.Embed:
+    """The public poll message: question, how to vote, (live or final) counts, deadline and edit notes."""
+    closed = not poll.is_open
+    embed = discord.Embed(title=poll.question[:256], colour=CLOSED_COLOUR if closed else OPEN_COLOUR)
+    header = [method_text(poll, t)]
+    if poll.secret:
+        header.append(t("polls.message.secret"))
+    if poll.hidden and not closed:
+        header.append(t("polls.message.hidden"))
+    if poll.eligible_role_id:
+        header.append(t("polls.message.eligible", role=f"<@&{poll.eligible_role_id}>"))
+    when = int(poll.closed_at if closed and poll.closed_at else poll.closes_at)
+    deadline = t("polls.message.closed_at" if closed else "polls.message.closes", when=f"<t:{when}:R>")
+    lines = [" · ".join(header), deadline, ""]
+    if result is not None and (closed or live_counts_shown(poll, now)):
+        lines += option_lines(poll, result, t)
+        if closed:
+            lines += ["", outcome_line(poll, result, t)]
+    else:
+        lines += [f"• **{o.label}**" for o in poll.options]
+        if poll.is_open and not poll.hidden:
+            lines += ["", t("polls.message.use_results_button")]
+    shown_notes = [n[:NOTE_LENGTH] for n in notes][-MAX_NOTES_SHOWN:]
+    if shown_notes:
+        lines += ["", *[t("polls.message.edit_note", note=n) for n in shown_notes]]
+    embed.description = fit_lines(lines, 4000)
+    votes = result.ballots if result is not None else 0
+    embed.set_footer(text=t("polls.message.footer", id=poll.id, votes=votes)[:2048])
+    return embed
+
+
+def poll_view(poll: Poll, t: Text) -> discord.ui.View | None:
+    """Voting components while open (none once closed)."""
+    if not poll.is_open:
+        return None
+    view = discord.ui.View(timeout=None)
+    if poll.method is Method.SINGLE and len(poll.options) <= MAX_BUTTON_OPTIONS:
+        for option in poll.options:
+            view.add_item(VoteButton(poll.id, option.id, option.label))
+    elif poll.method in (Method.SINGLE, Method.MULTIPLE):
+        maximum = 1 if poll.method is Method.SINGLE else min(poll.max_choices, len(poll.options))
+        select = discord.ui.Select(
+            custom_id=f"poll:{poll.id}:sel",
+            placeholder=t("polls.vote.placeholder_multiple" if maximum > 1 else "polls.vote.placeholder")[
+                :150
+            ],
+            min_values=1,
+            max_values=maximum,
+            options=[discord.SelectOption(label=o.label[:100], value=str(o.id)) for o in poll.options],
+        )
+        view.add_item(VoteSelect(poll.id, select))
+    else:
+        kind = "rank" if poll.method is Method.RANKED else "score"
+        view.add_item(BallotFlowButton(poll.id, kind, t(f"polls.vote.start_{kind}")))
+    remove = RemoveVoteButton(poll.id, t("polls.vote.remove_button"))
+    results = ShowResultsButton(poll.id, t("polls.vote.results_button"))
+    remove.item.row = results.item.row = 1
+    view.add_item(remove)
+    view.add_item(results)
+    return view
+
+
+def results_embed(poll: Poll, result: Totals | RunoffResult, t: Text, *, final: bool) -> discord.Embed:
+    """Results with the outcome, ties and (for instant-runoff) every round."""
+    title = t("polls.results.title_final" if final else "polls.results.title_current", id=poll.id)
+    embed = discord.Embed(title=title[:256], colour=CLOSED_COLOUR if final else OPEN_COLOUR)
+    lines = [f"**{poll.question}**", "", *option_lines(poll, result, t), "", outcome_line(poll, result, t)]
+    if isinstance(result, RunoffResult) and result.rounds:
+        lines += ["", t("polls.results.rounds"), *round_lines(poll, result, t)]
+    embed.description = fit_lines(lines, 4000)
+    embed.set_footer(text=t("polls.results.footer", ballots=result.ballots)[:2048])
+    return embed

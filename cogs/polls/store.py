@@ -1,0 +1,379 @@
+"""Poll, ballot and audit storage: plain functions taking a sqlite-utils ``Database``; writes commit on return.
+
+Secret ballots are keyed by an HMAC computed by the caller; for them no user id, name or time is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from cogs.polls.model import (
+    Choices,
+    Poll,
+    State,
+    VoteOutcome,
+    decode_choices,
+    encode_choices,
+    encode_options,
+    normalize_choices,
+)
+from cogs.polls.options import Option
+from cogs.polls.tally import Method
+from cogs.polls.voter_keys import Voter
+
+migrations = Migrations("polls")
+
+
+@migrations(name="0001_polls")
+def _polls(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE polls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            message_id INTEGER,
+            question TEXT NOT NULL,
+            options TEXT NOT NULL,
+            method TEXT NOT NULL,
+            max_choices INTEGER,
+            secret INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            eligible_role_id INTEGER,
+            ping_role_id INTEGER,
+            closes_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'open',
+            created_by INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            closed_at REAL
+        );
+        CREATE INDEX polls_state_closes ON polls(state, closes_at);
+        CREATE INDEX polls_guild_state ON polls(guild_id, state);
+        CREATE TABLE ballots (
+            poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+            voter_key TEXT NOT NULL,
+            user_id INTEGER,
+            user_name TEXT,
+            choices TEXT NOT NULL,
+            voted_at REAL,
+            PRIMARY KEY (poll_id, voter_key)
+        );
+        CREATE TABLE poll_audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            poll_id INTEGER NOT NULL,
+            guild_id INTEGER NOT NULL,
+            actor_id INTEGER,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            at REAL NOT NULL
+        );
+        CREATE INDEX poll_audit_poll ON poll_audit(poll_id);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    """What a moderator asked for, already validated."""
+
+    guild_id: int
+    channel_id: int
+    question: str
+    options: tuple[Option, ...]
+    method: Method
+    max_choices: int
+    secret: bool
+    hidden: bool
+    eligible_role_id: int | None
+    ping_role_id: int | None
+    closes_at: float
+    created_by: int
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One public ballot, for exports."""
+
+    user_id: int | None
+    user_name: str | None
+    choices: Choices
+    voted_at: float | None
+
+
+def _audit(
+    db: Database, poll_id: int, guild_id: int, actor_id: int | None, action: str, **detail: Any
+) -> None:
+    db.execute(
+        "INSERT INTO poll_audit (poll_id, guild_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+        [poll_id, guild_id, actor_id, action, json.dumps(detail, ensure_ascii=False), time.time()],
+    )
+
+
+def create_poll(db: Database, new: NewPoll) -> int:
+    """Store a new open poll (message id set later by :func:`set_message`); return its id."""
+    with db.conn:
+        cursor = db.execute(
+            """INSERT INTO polls (guild_id, channel_id, question, options, method, max_choices, secret, hidden,
+                   eligible_role_id, ping_role_id, closes_at, state, created_by, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)""",
+            [
+                new.guild_id,
+                new.channel_id,
+                new.question,
+                encode_options(new.options),
+                new.method.value,
+                new.max_choices,
+                int(new.secret),
+                int(new.hidden),
+                new.eligible_role_id,
+                new.ping_role_id,
+                new.closes_at,
+                new.created_by,
+                time.time(),
+            ],
+        )
+        poll_id = int(cursor.lastrowid or 0)
+        _audit(db, poll_id, new.guild_id, new.created_by, "create", question=new.question)
+    return poll_id
+
+
+def set_message(db: Database, poll_id: int, message_id: int) -> None:
+    with db.conn:
+        db.execute("UPDATE polls SET message_id = ? WHERE id = ?", [message_id, poll_id])
+
+
+def get_poll(db: Database, poll_id: int) -> Poll | None:
+    row = db.execute("SELECT * FROM polls WHERE id = ?", [poll_id]).fetchone()
+    return Poll.from_row(dict(zip(_columns(db), row, strict=True))) if row else None
+
+
+def get_guild_poll(db: Database, guild_id: int, poll_id: int) -> Poll | None:
+    """The poll when it belongs to ``guild_id`` (a poll of another server is treated as not found)."""
+    poll = get_poll(db, poll_id)
+    return poll if poll is not None and poll.guild_id == guild_id else None
+
+
+def _columns(db: Database) -> list[str]:
+    return [c.name for c in db["polls"].columns]
+
+
+def _polls_where(db: Database, where: str, params: Sequence[Any]) -> list[Poll]:
+    cols = _columns(db)
+    rows = db.execute(f"SELECT * FROM polls WHERE {where}", list(params)).fetchall()
+    return [Poll.from_row(dict(zip(cols, row, strict=True))) for row in rows]
+
+
+def cast_vote(
+    db: Database,
+    poll_id: int,
+    guild_id: int | None,
+    voter: Voter,
+    choices: Choices,
+    member_role_ids: Sequence[int],
+) -> tuple[VoteOutcome, Poll | None, Choices | None]:
+    """Check and record one ballot (insert or replace this voter's) in one transaction.
+
+    Secret polls store only the voter's HMAC key: no user id, name or time.
+    """
+    poll = get_poll(db, poll_id)
+    if poll is None or poll.guild_id != guild_id:
+        return VoteOutcome.NOT_FOUND, None, None
+    if not poll.is_open or poll.closes_at <= time.time():
+        return VoteOutcome.CLOSED, poll, None
+    if poll.eligible_role_id is not None and poll.eligible_role_id not in member_role_ids:
+        return VoteOutcome.NOT_ELIGIBLE, poll, None
+    normalized = normalize_choices(poll, choices)
+    if normalized is None:
+        return VoteOutcome.INVALID, poll, None
+    if poll.secret:
+        row = [poll_id, voter.secret_key, None, None, encode_choices(normalized), None]
+    else:
+        row = [
+            poll_id,
+            f"u{voter.user_id}",
+            voter.user_id,
+            voter.name,
+            encode_choices(normalized),
+            time.time(),
+        ]
+    with db.conn:
+        db.execute(
+            """INSERT INTO ballots (poll_id, voter_key, user_id, user_name, choices, voted_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (poll_id, voter_key) DO UPDATE SET
+                   user_name = excluded.user_name, choices = excluded.choices, voted_at = excluded.voted_at""",
+            row,
+        )
+    return VoteOutcome.RECORDED, poll, normalized
+
+
+def remove_vote(db: Database, poll_id: int, voter: Voter) -> tuple[Poll | None, bool]:
+    """Delete this voter's ballot while the poll is open; (poll, whether there was a ballot)."""
+    poll = get_poll(db, poll_id)
+    if poll is None or not poll.is_open:
+        return poll, False
+    with db.conn:
+        cursor = db.execute(
+            "DELETE FROM ballots WHERE poll_id = ? AND voter_key = ?",
+            [poll_id, voter.key(is_secret=poll.secret)],
+        )
+    return poll, cursor.rowcount > 0
+
+
+def get_ballot(db: Database, poll_id: int, voter: Voter) -> Choices | None:
+    """This voter's current ballot (found through their key, never stored with them)."""
+    poll = get_poll(db, poll_id)
+    if poll is None:
+        return None
+    row = db.execute(
+        "SELECT choices FROM ballots WHERE poll_id = ? AND voter_key = ?",
+        [poll_id, voter.key(is_secret=poll.secret)],
+    ).fetchone()
+    return decode_choices(row[0]) if row else None
+
+
+def ballots(db: Database, poll_id: int) -> list[Choices]:
+    """Every ballot's choices (no voter information)."""
+    rows = db.execute("SELECT choices FROM ballots WHERE poll_id = ?", [poll_id]).fetchall()
+    return [decode_choices(r[0]) for r in rows]
+
+
+def poll_with_ballots(db: Database, poll_id: int) -> tuple[Poll | None, list[Choices]]:
+    """The poll and its ballots, read together (for results and live counts)."""
+    return get_poll(db, poll_id), ballots(db, poll_id)
+
+
+def ballot_count(db: Database, poll_id: int) -> int:
+    return int(db.execute("SELECT count(*) FROM ballots WHERE poll_id = ?", [poll_id]).fetchone()[0])
+
+
+def public_ballots(db: Database, poll_id: int) -> list[BallotRow]:
+    """Ballots with voters, oldest first — only for public polls (secret polls store no voters)."""
+    rows = db.execute(
+        """SELECT user_id, user_name, choices, voted_at FROM ballots
+           WHERE poll_id = ? AND user_id IS NOT NULL ORDER BY voted_at, user_id""",
+        [poll_id],
+    ).fetchall()
+    return [BallotRow(r[0], r[1], decode_choices(r[2]), r[3]) for r in rows]
+
+
+def close_poll(db: Database, poll_id: int, actor_id: int | None, *, now: float | None = None) -> bool:
+    """Close an open poll; True when this call closed it (False when it was already closed or gone)."""
+    now = time.time() if now is None else now
+    with db.conn:
+        cursor = db.execute(
+            "UPDATE polls SET state = 'closed', closed_at = ? WHERE id = ? AND state = 'open'", [now, poll_id]
+        )
+        if cursor.rowcount:
+            guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
+            _audit(db, poll_id, guild_id, actor_id, "close", automatic=actor_id is None)
+    return cursor.rowcount > 0
+
+
+def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> bool:
+    """Reopen a closed poll until ``closes_at``."""
+    with db.conn:
+        cursor = db.execute(
+            "UPDATE polls SET state = 'open', closed_at = NULL, closes_at = ? WHERE id = ? AND state = 'closed'",
+            [closes_at, poll_id],
+        )
+        if cursor.rowcount:
+            guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
+            _audit(db, poll_id, guild_id, actor_id, "reopen", closes_at=closes_at)
+    return cursor.rowcount > 0
+
+
+def extend_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> bool:
+    """Move an open poll's deadline."""
+    with db.conn:
+        cursor = db.execute(
+            "UPDATE polls SET closes_at = ? WHERE id = ? AND state = 'open'", [closes_at, poll_id]
+        )
+        if cursor.rowcount:
+            guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
+            _audit(db, poll_id, guild_id, actor_id, "extend", closes_at=closes_at)
+    return cursor.rowcount > 0
+
+
+def edit_poll(
+    db: Database, poll_id: int, actor_id: int, question: str, options: Sequence[Option], note: str
+) -> None:
+    """Change the question/options and keep the edit note (shown on the poll message) in the audit log."""
+    with db.conn:
+        db.execute(
+            "UPDATE polls SET question = ?, options = ? WHERE id = ?",
+            [question, encode_options(options), poll_id],
+        )
+        guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
+        _audit(
+            db,
+            poll_id,
+            guild_id,
+            actor_id,
+            "edit",
+            note=note,
+            question=question,
+            options=[o.label for o in options],
+        )
+
+
+def edit_notes(db: Database, poll_id: int) -> list[str]:
+    """The notes of every edit, oldest first."""
+    rows = db.execute(
+        "SELECT detail FROM poll_audit WHERE poll_id = ? AND action = 'edit' ORDER BY id", [poll_id]
+    ).fetchall()
+    return [json.loads(r[0]).get("note", "") for r in rows]
+
+
+def audit_log(db: Database, poll_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT actor_id, action, detail, at FROM poll_audit WHERE poll_id = ? ORDER BY id", [poll_id]
+    ).fetchall()
+    return [{"actor_id": r[0], "action": r[1], "detail": json.loads(r[2]), "at": r[3]} for r in rows]
+
+
+def delete_poll(db: Database, poll_id: int, actor_id: int) -> bool:
+    """Delete a poll and its ballots (the audit log keeps a record of the deletion)."""
+    with db.conn:
+        row = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()
+        if row is None:
+            return False
+        db.execute("DELETE FROM ballots WHERE poll_id = ?", [poll_id])
+        db.execute("DELETE FROM polls WHERE id = ?", [poll_id])
+        _audit(db, poll_id, row[0], actor_id, "delete")
+    return True
+
+
+def open_polls(db: Database, guild_id: int) -> list[Poll]:
+    return _polls_where(db, "guild_id = ? AND state = 'open' ORDER BY closes_at", [guild_id])
+
+
+def guild_polls(db: Database, guild_id: int, limit: int = 25) -> list[Poll]:
+    """Recent polls of a server, newest first (for autocomplete)."""
+    return _polls_where(db, "guild_id = ? ORDER BY id DESC LIMIT ?", [guild_id, limit])
+
+
+def due_polls(db: Database, now: float) -> list[int]:
+    """Open polls whose deadline has passed."""
+    rows = db.execute("SELECT id FROM polls WHERE state = 'open' AND closes_at <= ?", [now]).fetchall()
+    return [r[0] for r in rows]
+
+
+def next_deadline(db: Database) -> float | None:
+    row = db.execute("SELECT min(closes_at) FROM polls WHERE state = 'open'").fetchone()
+    return row[0] if row else None
+
+
+def poll_count(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM polls").fetchone()[0])
+
+
+def state_of(db: Database, poll_id: int) -> State | None:
+    row = db.execute("SELECT state FROM polls WHERE id = ?", [poll_id]).fetchone()
+    return State(row[0]) if row else None

@@ -1,0 +1,207 @@
+"""Polls end to end: creating (string and form), voting by button/select/flows, permissions and bad input."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.client import Haikei
+from bot.sandbox.emulator import Emulator
+from cogs.polls import store
+from tests.cogs.polls.e2e_support import (
+    answer,
+    assert_clean,
+    ballots,
+    create,
+    custom_ids,
+    poll_count,
+    poll_message,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_button_vote_change_remove_and_live_counts(haikei: Haikei, emulator: Emulator) -> None:
+    haikei.get_cog("Polls").live.interval = 0.2  # type: ignore[union-attr]
+    poll_id, message = await create(emulator)
+    assert custom_ids(message) == [
+        f"poll:{poll_id}:v:0",
+        f"poll:{poll_id}:v:1",
+        f"poll:{poll_id}:v:2",
+        f"poll:{poll_id}:rm",
+        f"poll:{poll_id}:res",
+    ]
+    first = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice")
+    assert "Your vote: **Yes**" in await answer(first)
+    assert first.ephemeral
+    changed = await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="alice")
+    assert "**No**" in await answer(changed)
+    await answer(await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="bob"))
+    assert sorted(await ballots(haikei, poll_id)) == [[1], [1]]
+    await emulator.wait_until(
+        lambda: "Poll #1 · 2 votes" in poll_message(emulator, poll_id)["embeds"][0]["footer"]["text"],
+        timeout=5,
+    )
+    assert "**No** — 2 (100%)" in poll_message(emulator, poll_id)["embeds"][0]["description"]
+    removed = await emulator.driver.click(message, f"poll:{poll_id}:rm", user="alice")
+    assert await answer(removed) == "Your vote was removed."
+    again = await emulator.driver.click(message, f"poll:{poll_id}:rm", user="alice")
+    assert await answer(again) == "You have not voted in this poll."
+    shown = await emulator.driver.click(message, f"poll:{poll_id}:res", user="carol")
+    await shown.wait()
+    assert shown.ephemeral and "**No** — 1 (100%)" in shown.embeds[0]["description"]
+    assert_clean(emulator)
+
+
+async def test_live_edits_are_coalesced(haikei: Haikei, emulator: Emulator) -> None:
+    cog = haikei.get_cog("Polls")
+    cog.live.interval = 1.0  # type: ignore[union-attr]
+    poll_id, message = await create(emulator)
+    edits: list[int] = []
+    emulator.subscribe(
+        lambda e: edits.append(1) if e.kind == "message_update" and e.data["id"] == message["id"] else None
+    )
+    users = [f"voter{i}" for i in range(30)]
+    for name in users:
+        emulator.world.add_member(emulator.world.add_user(name), roles=["Member"])
+    results = await asyncio.gather(
+        *[emulator.driver.click(message, f"poll:{poll_id}:v:2", user=u) for u in users]
+    )
+    await asyncio.gather(*[r.wait() for r in results])
+    await emulator.wait_until(
+        lambda: "30 votes" in poll_message(emulator, poll_id)["embeds"][0]["footer"]["text"], timeout=5
+    )
+    assert 1 <= len(edits) <= 3  # 30 votes within about a second: one immediate edit, then one coalesced
+    assert_clean(emulator)
+
+
+async def test_create_through_the_options_form(haikei: Haikei, emulator: Emulator) -> None:
+    opened = await emulator.driver.command("poll create", options={"question": "Best palette?"}, user="mod")
+    await opened.wait()
+    assert opened.modal is not None
+    inputs = custom_ids(opened.modal)
+    submitted = await emulator.driver.submit_modal(opened, {inputs[1]: "Warm\nCool\nMonochrome\n"})
+    assert "Poll #1 is posted" in await answer(submitted)
+    poll = await haikei.db.run(store.get_poll, 1)
+    assert poll is not None and [o.label for o in poll.options] == ["Warm", "Cool", "Monochrome"]
+    assert_clean(emulator)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"options": "Only one"}, "at least 2 options"),
+        ({"options": "|".join(f"Option {i}" for i in range(26))}, "at most 25 options"),
+        ({"options": "Yes|No|yes"}, "appears twice"),
+        ({"options": "Yes|" + "x" * 81}, "at most 80 characters"),
+        ({"duration": "2001-01-01T00:00"}, "in the past"),
+        ({"duration": "whenever"}, "could not read `whenever`"),
+        ({"method": "multiple", "max_choices": 5}, "between 1 and 3"),
+    ],
+)
+async def test_bad_input_is_refused_and_nothing_stored(
+    haikei: Haikei, emulator: Emulator, options: dict, expected: str
+) -> None:
+    options = {"question": "Q?", "options": "A|B|C", **options}
+    result = await emulator.driver.command("poll create", options=options, user="mod")
+    text = await answer(result)
+    assert expected in text
+    assert result.ephemeral
+    assert await poll_count(haikei) == 0
+    assert [m for m in emulator.messages("general") if m.get("embeds")] == []
+    assert_clean(emulator)
+
+
+async def test_members_cannot_create_unless_they_hold_the_poller_role(
+    haikei: Haikei, emulator: Emulator
+) -> None:
+    refused = await emulator.driver.command(
+        "poll create", options={"question": "Q?", "options": "A|B"}, user="alice"
+    )
+    assert "Only moderators" in await answer(refused)
+    assert await poll_count(haikei) == 0
+    setting = await emulator.driver.command("config pollers", options={"role": "Member"}, user="mod")
+    await setting.wait()
+    poll_id, _ = await create(emulator, user="alice")
+    assert poll_id == 1
+
+
+async def test_select_for_many_options_and_multiple_choice_cap(haikei: Haikei, emulator: Emulator) -> None:
+    options = "|".join(f"Artist {i}" for i in range(8))
+    poll_id, message = await create(emulator, options=options, method="multiple", max_choices=3)
+    select = message["components"][0]["components"][0]
+    assert (
+        select["custom_id"] == f"poll:{poll_id}:sel"
+        and select["max_values"] == 3
+        and len(select["options"]) == 8
+    )
+    vote = await emulator.driver.select(message, f"poll:{poll_id}:sel", ["5", "1", "7"], user="alice")
+    assert "Artist 1, Artist 5, Artist 7" in await answer(vote)
+    assert await ballots(haikei, poll_id) == [[1, 5, 7]]
+    single_id, single = await create(emulator, options=options)
+    one = await emulator.driver.select(single, f"poll:{single_id}:sel", ["4"], user="bob")
+    assert "Artist 4" in await answer(one)
+    assert_clean(emulator)
+
+
+async def test_ranked_flow_ends_in_one_confirmed_ballot(haikei: Haikei, emulator: Emulator) -> None:
+    poll_id, message = await create(emulator, options="Red|Green|Blue", method="ranked")
+    flow = await emulator.driver.click(message, f"poll:{poll_id}:rank", user="alice")
+    await flow.wait()
+    assert flow.ephemeral
+    for pick in ("2", "0"):
+        select_id = custom_ids(flow)[0]
+        await (await emulator.driver.select(flow, select_id, [pick], user="alice")).wait()
+    assert "1. Blue" in flow.content and "2. Red" in flow.content
+    assert await ballots(haikei, poll_id) == []  # nothing stored before confirming
+    confirm = custom_ids(flow)[1]
+    done = await emulator.driver.click(flow, confirm, user="alice")
+    await done.wait()
+    await flow.wait_until(lambda r: "Your vote" in (r.content or ""))
+    assert "1. Blue → 2. Red" in flow.content
+    assert await ballots(haikei, poll_id) == [[2, 0]]
+    assert_clean(emulator)
+
+
+async def test_score_flow(haikei: Haikei, emulator: Emulator) -> None:
+    poll_id, message = await create(emulator, options="Sketch|Paint", method="score")
+    flow = await emulator.driver.click(message, f"poll:{poll_id}:score", user="bob")
+    await flow.wait()
+    for score in (4, 1):
+        button = custom_ids(flow)[score]
+        await (await emulator.driver.click(flow, button, user="bob")).wait()
+    confirm = custom_ids(flow)[0]
+    await (await emulator.driver.click(flow, confirm, user="bob")).wait()
+    await flow.wait_until(lambda r: "Your vote" in (r.content or ""))
+    assert await ballots(haikei, poll_id) == [{0: 4, 1: 1}]
+    assert_clean(emulator)
+
+
+async def test_eligible_role_is_enforced(haikei: Haikei, emulator: Emulator) -> None:
+    emulator.world.add_role("Artists")
+    emulator.world.guild.members[emulator.world.user("bob").id].roles.append(
+        emulator.world.role("Artists").id
+    )
+    poll_id, message = await create(emulator, eligible_role="Artists")
+    refused = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice")
+    assert "only members with" in await answer(refused)
+    accepted = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="bob")
+    assert "Your vote" in await answer(accepted)
+    assert await ballots(haikei, poll_id) == [[0]]
+    assert_clean(emulator)
+
+
+async def test_ping_role_is_the_only_mention(haikei: Haikei, emulator: Emulator) -> None:
+    emulator.world.add_role("Poll pings")
+    role_id = emulator.world.role("Poll pings").id
+    poll_id, message = await create(emulator, ping_role="Poll pings")
+    assert message["content"] == f"<@&{role_id}>"
+    records = emulator.allowed_mentions_for(message["id"])
+    assert records and records[-1].roles == [role_id] and records[-1].users == [] and not records[-1].everyone
+    await answer(await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice"))
+    others = [m for m in emulator.messages("general") if m["id"] != message["id"]]
+    for other in others:
+        assert all(
+            not r.roles and not r.users and not r.everyone for r in emulator.allowed_mentions_for(other["id"])
+        )
