@@ -17,6 +17,11 @@ from bot.errors import NotModerator, UserFacingError
 T = TypeVar("T")
 
 
+def role_ids(user: discord.abc.User) -> list[int]:
+    """The ids of the member's roles (empty outside a server)."""
+    return [role.id for role in getattr(user, "roles", ())]
+
+
 async def has_role_setting(interaction: discord.Interaction, field: str) -> bool:
     """True when the member holds the role stored in ``field`` of the server's settings."""
     member = interaction.user
@@ -24,7 +29,7 @@ async def has_role_setting(interaction: discord.Interaction, field: str) -> bool
         return False
     row = await interaction.client.db.run(guild_settings.get, interaction.guild_id)  # type: ignore[attr-defined]
     role_id = row.get(field)
-    return role_id is not None and any(role.id == role_id for role in member.roles)
+    return role_id is not None and role_id in role_ids(member)
 
 
 async def is_moderator(interaction: discord.Interaction) -> bool:

@@ -22,7 +22,7 @@ from bot.sandbox.gateway import Gateway
 from bot.sandbox.limits import LimitViolation, Problem, describe
 from bot.sandbox.messages import MentionRecord, StoredFile
 from bot.sandbox.ratelimit import RateLimiter, Rule
-from bot.sandbox.state import Channel, World
+from bot.sandbox.state import Channel, Role, World
 
 if TYPE_CHECKING:
     from bot.sandbox.driver import Driver
@@ -273,6 +273,24 @@ class Emulator:
 
     async def force_disconnect(self, code: int = 4000) -> int:
         return await self.gateway.force_disconnect(code)
+
+    def add_role(self, name: str, *, permissions: int | list[str] = 0) -> Role:
+        """Create a role in the default guild and tell the bot, as Discord does (GUILD_ROLE_CREATE)."""
+        role = self.world.add_role(name, permissions=permissions)
+        self.gateway.dispatch(
+            "GUILD_ROLE_CREATE", {"guild_id": str(self.world.guild.id), "role": role.payload()}
+        )
+        return role
+
+    def give_role(self, user: str | int, role: Role | str | int) -> None:
+        """Add ``role`` to a member and tell the bot (GUILD_MEMBER_UPDATE)."""
+        world = self.world
+        member = world.guild.members[world.user(user).id]
+        role_id = world.role(role).id
+        if role_id not in member.roles:
+            member.roles.append(role_id)
+        payload = {"guild_id": str(world.guild.id), **member.payload(world)}
+        self.gateway.dispatch("GUILD_MEMBER_UPDATE", payload)
 
     def revoke(self, channel: Channel | str | int, *names: str, target: str = "bot") -> None:
         """Deny permissions (e.g. ``"send_messages"``) on a channel for a member/role via an overwrite."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.checks import is_moderator
+from bot.checks import is_moderator, role_ids
 from bot.errors import NotFound, UserFacingError
 from bot.replies import text
 from cogs.polls import store
@@ -29,17 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
-
-
-def member_role_ids(user: discord.abc.User) -> list[int]:
-    """Role ids from the interaction's member payload (no API call, no dependence on the role cache).
-
-    ``Member.roles`` drops roles missing from the cache; the raw id list (``_roles``) does not.
-    """
-    raw = getattr(user, "_roles", None)
-    if raw is not None:
-        return [int(role_id) for role_id in raw]
-    return [role.id for role in getattr(user, "roles", [])]
 
 
 class Voting:
@@ -66,7 +55,7 @@ class Voting:
             interaction.guild_id,
             self.voter(interaction, poll_id),
             choices,
-            member_role_ids(interaction.user),
+            role_ids(interaction.user),
         )
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
             self.votes_recorded += 1
@@ -123,7 +112,7 @@ class Voting:
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:
             raise UserFacingError("polls.vote.closed")
-        if poll.eligible_role_id and poll.eligible_role_id not in member_role_ids(interaction.user):
+        if poll.eligible_role_id and poll.eligible_role_id not in role_ids(interaction.user):
             raise UserFacingError("polls.vote.not_eligible", role=f"<@&{poll.eligible_role_id}>")
         t = self.publisher.translator(interaction.locale)
         flow = RankFlow(self, poll, t) if poll.method is Method.RANKED else ScoreFlow(self, poll, t)

@@ -179,10 +179,8 @@ async def test_score_flow(haikei: Haikei, emulator: Emulator) -> None:
 
 
 async def test_eligible_role_is_enforced(haikei: Haikei, emulator: Emulator) -> None:
-    emulator.world.add_role("Artists")
-    emulator.world.guild.members[emulator.world.user("bob").id].roles.append(
-        emulator.world.role("Artists").id
-    )
+    emulator.add_role("Artists")
+    emulator.give_role("bob", "Artists")
     poll_id, message = await create(emulator, eligible_role="Artists")
     refused = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice")
     assert "only members with" in await answer(refused)
@@ -193,7 +191,7 @@ async def test_eligible_role_is_enforced(haikei: Haikei, emulator: Emulator) -> 
 
 
 async def test_ping_role_is_the_only_mention(haikei: Haikei, emulator: Emulator) -> None:
-    emulator.world.add_role("Poll pings")
+    emulator.add_role("Poll pings")
     role_id = emulator.world.role("Poll pings").id
     poll_id, message = await create(emulator, ping_role="Poll pings")
     assert message["content"] == f"<@&{role_id}>"
