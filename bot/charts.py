@@ -182,7 +182,7 @@ def _render(title: str, subtitle: str | None, sections: Sequence[Section]) -> by
         if kind == "heading":
             draw.line((PADDING, y + ROW_HEIGHT - 4, WIDTH - PADDING, y + ROW_HEIGHT - 4), GRID, 1)
         else:
-            length = int(bar_span * value / scale)
+            length = int(bar_span * (value / scale))
             colour = BAR_LEADER if top > 0 and value == top else BAR
             draw.rectangle((bar_left, y + 6, bar_left + max(length, 2), y + 6 + BAR_HEIGHT), fill=colour)
             draw.text((bar_left + length + 8, y + 6), format_value(value), MUTED, label_font)
