@@ -2,5 +2,6 @@
 
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
+    "cogs.disclosures",
     "cogs.polls",
 )

@@ -1,0 +1,74 @@
+"""`python -m bot records import FILE` / `records export FILE` (JSON or CSV, by extension)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from bot.db import apply_migrations, open_database
+from cogs.disclosures import queries, store
+from cogs.disclosures.schema import migrations
+from cogs.disclosures.transfer import FileFormatError, read_rows, validated, write_records
+
+log = logging.getLogger(__name__)
+
+PROGRESS_FROM = 1000  # rows: smaller files import without a progress bar
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``records`` command (import/export) to ``python -m bot``."""
+    parser = subparsers.add_parser("records", help="import or export AI-disclosure records (JSON or CSV)")
+    actions = parser.add_subparsers(dest="records_action", required=True)
+    importing = actions.add_parser("import", help="add or update records from a .json or .csv file")
+    importing.add_argument("file", type=Path)
+    exporting = actions.add_parser("export", help="write every published record to a .json or .csv file")
+    exporting.add_argument("file", type=Path)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Any) -> int:
+    """Do the import/export against the configured database; 0 on success, 1 when rows were refused."""
+    db = open_database(settings.database_path)
+    try:
+        apply_migrations(db, migrations)
+        if args.records_action == "import":
+            return import_file(db, args.file)
+        return export_file(db, args.file)
+    except (FileFormatError, OSError) as exc:
+        sys.stderr.write(f"error: {exc}" + "\n")
+        return 2
+    finally:
+        db.conn.close()
+
+
+def import_file(db: Any, path: Path) -> int:
+    rows = list(read_rows(path))
+    errors: list[tuple[int, str]] = []
+    with tqdm(total=len(rows), unit="rows", disable=len(rows) < PROGRESS_FROM, file=sys.stderr) as bar:
+        report = store.import_records(db, validated(iter(rows), errors), progress=bar.update)
+    for line, reason in errors:
+        sys.stderr.write(f"{path.name}:{line}: skipped: {reason}" + "\n")
+    sys.stdout.write(
+        f"imported {len(report.written)}, unchanged {len(report.unchanged)}, skipped {len(errors)}" + "\n"
+    )
+    return 1 if errors else 0
+
+
+def export_file(db: Any, path: Path) -> int:
+    total = store.count_published(db)
+
+    def records() -> Iterator[dict[str, Any]]:
+        with tqdm(total=total, unit="rows", disable=total < PROGRESS_FROM, file=sys.stderr) as bar:
+            for record in queries.iter_records(db):
+                bar.update(1)
+                yield record
+
+    count = write_records(path, records())
+    sys.stdout.write(f"exported {count} records to {path}" + "\n")
+    return 0

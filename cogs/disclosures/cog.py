@@ -1,0 +1,411 @@
+"""`/disclosure` for members: lookup, search, company, recent, stats, submit; plus the public API other cogs use."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import tomllib
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, locale_str
+from discord.ext import commands
+
+from bot import replies
+from bot.errors import BadInput, NotFound
+from bot.i18n import flatten
+from bot.ui.paginator import Paginator
+from cogs.disclosures import queries, store, submissions
+from cogs.disclosures.embeds import clip, company_embed, record_embed, result_pages, source_pages
+from cogs.disclosures.image_check import ImageCheck
+from cogs.disclosures.moderation import ModerationCommands
+from cogs.disclosures.queries import Filters
+from cogs.disclosures.records import RecordError, parse_urls
+from cogs.disclosures.schema import migrations
+from cogs.disclosures.search import Match, TitleIndex
+from cogs.disclosures.seed import import_seed
+from cogs.disclosures.views import (
+    CorrectButton,
+    CorrectionModal,
+    ResemblanceView,
+    SourcesButton,
+    SubmitModal,
+    record_buttons,
+)
+from cogs.disclosures.vocab import AI_USES, MEDIUMS, STATUSES, status_label_key
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
+
+log = logging.getLogger(__name__)
+
+ENGLISH = flatten(tomllib.loads((Path(__file__).parent / "locales" / "en.toml").read_text(encoding="utf-8")))
+AUTO_PICK_SCORE = 85.0  # a free-text lookup shows the best match outright at or above this score…
+AUTO_PICK_MARGIN = 5.0  # …when the runner-up trails it by at least this much
+RESEMBLES_SCORE = 88.0
+MAX_RESULTS = 250
+CLOSEST = 5
+
+
+def _choices(kind: str, values: tuple[str, ...]) -> list[Choice[str]]:
+    return [
+        Choice(
+            name=locale_str(ENGLISH[f"disclosures.choice.{kind}.{v}"], key=f"disclosures.choice.{kind}.{v}"),
+            value=v,
+        )
+        for v in values
+    ]
+
+
+def _text_for(interaction: discord.Interaction) -> Any:
+    return partial(replies.text, interaction)
+
+
+class Disclosures(
+    ModerationCommands,
+    ImageCheck,
+    commands.GroupCog,
+    group_name="disclosure",
+    group_description=ENGLISH["cmd.disclosure.description"],
+):
+    """AI-disclosure records: look up, search, submit; moderators review and edit."""
+
+    feature_key = "disclosures"
+    dynamic_items = (SourcesButton, CorrectButton)
+
+    def __init__(self, bot: Haikei) -> None:
+        self.bot = bot
+        self.index = TitleIndex()
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        await self.bot.db.migrate(migrations)
+        added = await self.bot.db.run(import_seed)
+        rows = await self.bot.db.run(store.index_rows)
+        self.index = await asyncio.to_thread(TitleIndex.build, rows)
+        self.index.search("warm up")  # the first rapidfuzz call initialises its scorers: not on a user's time
+        log.info("Disclosures ready: %d records indexed (%d seeded now)", len(self.index), added)
+        self.add_image_menu()
+
+    async def cog_unload(self) -> None:
+        self.remove_image_menu()
+
+    # ----- helpers shared with the moderation commands ------------------------------------
+    def title_choices(self, current: str) -> list[Choice[str]]:
+        """Autocomplete: up to 25 records for the typed text (value is the record id)."""
+        matches = self.index.search(current, limit=25) if current.strip() else []
+        return [Choice(name=clip(self._choice_label(m), 100), value=m.record_id) for m in matches]
+
+    @staticmethod
+    def _choice_label(match: Match) -> str:
+        return match.title if match.matched == match.title else f"{match.matched} — {match.title}"
+
+    async def record_or_404(self, record_id: str) -> dict[str, Any]:
+        record = await self.bot.db.run(store.get_record, record_id.strip())
+        if record is None:
+            raise NotFound("disclosures.errors.not_found", id=clip(record_id, 80))
+        return record
+
+    async def send_record(
+        self, interaction: discord.Interaction, record: dict[str, Any], *, ephemeral: bool
+    ) -> None:
+        t = _text_for(interaction)
+        await replies.send(
+            interaction,
+            embed=record_embed(record, t),
+            view=record_buttons(record["id"], t),
+            ephemeral=ephemeral,
+        )
+
+    # ----- member commands ----------------------------------------------------------------
+    @app_commands.command(name="lookup", description=ENGLISH["cmd.disclosure.lookup.description"])
+    @app_commands.describe(query=ENGLISH["cmd.disclosure.lookup.query.description"])
+    async def lookup(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
+        record_id = query if query in self.index else None
+        matches: list[Match] = []
+        if record_id is None:
+            matches = self.index.search(query, limit=CLOSEST)
+            if (
+                matches
+                and matches[0].score >= AUTO_PICK_SCORE
+                and (len(matches) == 1 or matches[0].score - matches[1].score >= AUTO_PICK_MARGIN)
+            ):
+                record_id = matches[0].record_id
+        if record_id is None:
+            await self.offer_closest(interaction, query, matches)
+            return
+        await self.send_record(interaction, await self.record_or_404(record_id), ephemeral=False)
+
+    async def offer_closest(self, interaction: discord.Interaction, query: str, matches: list[Match]) -> None:
+        t = _text_for(interaction)
+        lines = [t("disclosures.lookup.no_match", query=discord.utils.escape_markdown(clip(query, 200)))]
+        if matches:
+            names = "\n".join(f"• {clip(self._choice_label(m), 150)} (`{m.record_id}`)" for m in matches)
+            lines.append(t("disclosures.lookup.closest", titles=names))
+        else:
+            lines.append(t("disclosures.lookup.nothing_close"))
+        await replies.ephemeral(interaction, clip("\n".join(lines), 2000))
+
+    @lookup.autocomplete("query")
+    async def _lookup_query(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return self.title_choices(current)
+
+    @app_commands.command(name="search", description=ENGLISH["cmd.disclosure.search.description"])
+    @app_commands.describe(
+        text=ENGLISH["cmd.disclosure.search.text.description"],
+        medium=ENGLISH["cmd.disclosure.search.medium.description"],
+        company=ENGLISH["cmd.disclosure.search.company.description"],
+        ai_use=ENGLISH["cmd.disclosure.search.ai_use.description"],
+        status=ENGLISH["cmd.disclosure.search.status.description"],
+        year_from=ENGLISH["cmd.disclosure.search.year_from.description"],
+        year_to=ENGLISH["cmd.disclosure.search.year_to.description"],
+    )
+    @app_commands.choices(
+        medium=_choices("medium", MEDIUMS),
+        ai_use=_choices("use", AI_USES),
+        status=_choices("status", STATUSES),
+    )
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, 200] | None = None,
+        medium: Choice[str] | None = None,
+        company: app_commands.Range[str, 1, 120] | None = None,
+        ai_use: Choice[str] | None = None,
+        status: Choice[str] | None = None,
+        year_from: app_commands.Range[int, 1900, 2100] | None = None,
+        year_to: app_commands.Range[int, 1900, 2100] | None = None,
+    ) -> None:
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise BadInput("disclosures.errors.year_range", start=year_from, end=year_to)
+        fuzzy = tuple(m.record_id for m in self.index.search(text, limit=50, cutoff=80)) if text else None
+        filters = Filters(
+            text=text,
+            medium=medium.value if medium else None,
+            company=company,
+            ai_use=ai_use.value if ai_use else None,
+            status=status.value if status else None,
+            year_from=year_from,
+            year_to=year_to,
+            record_ids=fuzzy,
+        )
+        rows = await self.bot.db.run(queries.search, filters, limit=MAX_RESULTS + 1)
+        t = _text_for(interaction)
+        if not rows:
+            await replies.ephemeral(interaction, t("disclosures.search.empty"))
+            return
+        note = t("disclosures.search.truncated", count=MAX_RESULTS) if len(rows) > MAX_RESULTS else None
+        rows = rows[:MAX_RESULTS]
+        pages = result_pages(t("disclosures.search.title", count=len(rows)), rows, t, note=note)
+        await Paginator(interaction.user.id, pages).start(interaction)
+
+    @search.autocomplete("company")
+    async def _search_company(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return await self.company_choices(current)
+
+    async def company_choices(self, current: str) -> list[Choice[str]]:
+        names = await self.bot.db.run(queries.company_names, current)
+        return [Choice(name=clip(name, 100), value=clip(name, 100)) for name in names]
+
+    @app_commands.command(name="company", description=ENGLISH["cmd.disclosure.company.description"])
+    @app_commands.rename(name=locale_str("name", key="cmd.disclosure.company.name_opt.name"))
+    @app_commands.describe(
+        name=locale_str(
+            ENGLISH["cmd.disclosure.company.name_opt.description"],
+            key="cmd.disclosure.company.name_opt.description",
+        )
+    )
+    async def company(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 120]) -> None:
+        company, groups = await self.bot.db.run(queries.by_company, name)
+        if company is None:
+            raise NotFound(
+                "disclosures.company.not_found", name=discord.utils.escape_markdown(clip(name, 120))
+            )
+        await replies.send(interaction, embed=company_embed(company, groups, _text_for(interaction)))
+
+    @company.autocomplete("name")
+    async def _company_name(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return await self.company_choices(current)
+
+    @app_commands.command(name="recent", description=ENGLISH["cmd.disclosure.recent.description"])
+    async def recent(self, interaction: discord.Interaction) -> None:
+        rows = await self.bot.db.run(queries.recent, limit=10)
+        t = _text_for(interaction)
+        if not rows:
+            await replies.ephemeral(interaction, t("disclosures.recent.empty"))
+            return
+        await replies.send(interaction, embed=result_pages(t("disclosures.recent.title"), rows, t)[0])
+
+    @app_commands.command(name="stats", description=ENGLISH["cmd.disclosure.stats.description"])
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        counts = await self.bot.db.run(queries.stats)
+        t = _text_for(interaction)
+        sections = {
+            "status": [(t(status_label_key(k)), v) for k, v in counts["status"]],
+            "medium": [(t(f"disclosures.medium.{k}"), v) for k, v in counts["medium"]],
+            "year": [(k if k != "None" else "?", v) for k, v in counts["year"]],
+        }
+        total = sum(v for _, v in counts["status"])
+        titles = {name: t(f"disclosures.stats.by_{name}") for name in sections}
+        charts = await asyncio.to_thread(_render_charts, titles, sections)
+        embeds, files = [], []
+        for name, bars in sections.items():
+            lines = [f"{label}: **{value}**" for label, value in bars]
+            embed = discord.Embed(
+                title=clip(titles[name], 256), description=clip("\n".join(lines), 4000) or "-"
+            )
+            if name in charts:
+                files.append(discord.File(io.BytesIO(charts[name]), filename=f"{name}.png"))
+                embed.set_image(url=f"attachment://{name}.png")
+            embeds.append(embed)
+        embeds[0].set_author(name=clip(t("disclosures.stats.title", count=total), 256))
+        await replies.send(interaction, embeds=embeds, files=files)
+
+    @app_commands.command(name="submit", description=ENGLISH["cmd.disclosure.submit.description"])
+    async def submit(self, interaction: discord.Interaction) -> None:
+        await self.open_submission(interaction)
+
+    async def receive_submission(
+        self,
+        interaction: discord.Interaction,
+        *,
+        title: str,
+        companies: str,
+        uses: str,
+        sources: str,
+        notes: str,
+    ) -> None:
+        """Validate a member's submission, warn when it resembles a record, and queue it."""
+        t = _text_for(interaction)
+        title = " ".join(title.split())
+        if not title:
+            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.title_label"))
+        if not uses.strip():
+            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.uses_label"))
+        urls = _submitted_urls(sources, required=True)
+        similar = self.index.search(title, limit=1, cutoff=RESEMBLES_SCORE)
+        fields = {
+            "kind": "new",
+            "guild_id": interaction.guild_id,
+            "submitter_id": interaction.user.id,
+            "locale": str(interaction.locale),
+            "title": title,
+            "companies": companies.strip() or None,
+            "ai_uses": uses.strip(),
+            "notes": notes.strip() or None,
+            "source_urls": urls,
+            "similar_record_id": similar[0].record_id if similar else None,
+        }
+
+        async def queue(inter: discord.Interaction) -> None:
+            submission_id = await self.bot.db.run(partial(submissions.create, **fields))
+            receipt = t("disclosures.submit.receipt", id=submission_id)
+            if inter is interaction:
+                await replies.ephemeral(inter, receipt)
+            else:
+                await inter.response.edit_message(content=receipt, embed=None, view=None)
+
+        record = await self.bot.db.run(store.get_record, similar[0].record_id) if similar else None
+        if record is None:
+            await queue(interaction)
+            return
+        view = ResemblanceView(interaction.user.id, t, queue)
+        await replies.ephemeral(
+            interaction, t("disclosures.submit.resembles"), embed=record_embed(record, t), view=view
+        )
+
+    async def open_correction(self, interaction: discord.Interaction, record_id: str) -> None:
+        await self.record_or_404(record_id)
+        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))
+
+    async def receive_correction(
+        self, interaction: discord.Interaction, record_id: str, *, what: str, sources: str
+    ) -> None:
+        t = _text_for(interaction)
+        if not what.strip():
+            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.correct.what_label"))
+        urls = _submitted_urls(sources, required=False)
+        record = await self.record_or_404(record_id)
+        submission_id = await self.bot.db.run(
+            partial(
+                submissions.create,
+                kind="correction",
+                guild_id=interaction.guild_id,
+                submitter_id=interaction.user.id,
+                locale=str(interaction.locale),
+                title=record["title"],
+                notes=what.strip(),
+                source_urls=urls,
+                record_id=record_id,
+            )
+        )
+        await replies.ephemeral(
+            interaction,
+            t(
+                "disclosures.correct.receipt",
+                id=submission_id,
+                title=discord.utils.escape_markdown(record["title"]),
+            ),
+        )
+
+    async def send_sources(self, interaction: discord.Interaction, record_id: str) -> None:
+        record = await self.record_or_404(record_id)
+        await Paginator(interaction.user.id, source_pages(record, _text_for(interaction))).start(
+            interaction, ephemeral=True
+        )
+
+    # ----- public API for other cogs (alerts) -------------------------------------------
+    async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
+        """Published records whose title or alternate title appears in ``text``."""
+        ids = self.index.mentioned(text)
+        rows = await self.bot.db.run(queries.summaries, ids)
+        return [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "disclosure": r["disclosure"],
+                "label_key": status_label_key(r["disclosure"]),
+            }
+            for r in rows
+        ]
+
+    async def show_record(self, interaction: discord.Interaction, record_id: str) -> None:
+        """Answer ``interaction`` with the record's embed and buttons, privately."""
+        await self.send_record(interaction, await self.record_or_404(record_id), ephemeral=True)
+
+    async def open_submission(
+        self, interaction: discord.Interaction, *, title: str = "", source_url: str = "", notes: str = ""
+    ) -> None:
+        """Open the submit form, optionally pre-filled (e.g. from a news alert)."""
+        modal = SubmitModal(self, _text_for(interaction), title=title, source_url=source_url, notes=notes)
+        await interaction.response.send_modal(modal)
+
+    async def about_counts(self) -> dict[str, int]:
+        return {"disclosures.about.records": await self.bot.db.run(store.count_published)}
+
+
+def _submitted_urls(text: str, *, required: bool) -> list[str]:
+    try:
+        return parse_urls(text, required=required)
+    except RecordError as exc:
+        if exc.reason == "":
+            raise BadInput("disclosures.errors.no_sources") from None
+        if exc.reason.startswith("more than"):
+            raise BadInput("disclosures.errors.too_many_sources", limit=10) from None
+        raise BadInput("disclosures.errors.bad_url", url=clip(exc.reason, 100)) from None
+
+
+def _render_charts(titles: dict[str, str], sections: dict[str, list[tuple[str, int]]]) -> dict[str, bytes]:
+    """One PNG bar chart per section (runs in a worker thread)."""
+    from bot.charts import bar_chart_png
+
+    return {
+        name: bar_chart_png(titles[name], [(label, float(v)) for label, v in bars])
+        for name, bars in sections.items()
+        if bars
+    }

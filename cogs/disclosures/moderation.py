@@ -1,0 +1,290 @@
+"""`/disclosure review|edit|history|delete`: the moderators' side, mixed into the Disclosures cog."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+
+from bot import replies
+from bot.checks import moderator_only
+from bot.errors import BadInput
+from bot.ui.confirm import ask
+from bot.ui.paginator import Paginator
+from cogs.disclosures import forms, store, submissions
+from cogs.disclosures.embeds import clip, history_pages, record_embed, submission_embed
+from cogs.disclosures.records import RecordError, slugify
+from cogs.disclosures.views import OneFieldModal, RecordFormModal, ReopenFormView, ReviewView
+
+if TYPE_CHECKING:
+    from cogs.disclosures.search import TitleIndex
+
+log = logging.getLogger(__name__)
+
+Save = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+
+
+def _t(interaction: discord.Interaction) -> Any:
+    return partial(replies.text, interaction)
+
+
+class ModerationCommands:
+    """Review queue, edit, history, delete. Expects ``bot``, ``index`` and the helpers of the cog."""
+
+    bot: Any
+    index: TitleIndex
+
+    async def record_or_404(self, record_id: str) -> dict[str, Any]:  # provided by the cog
+        raise NotImplementedError
+
+    def title_choices(self, current: str) -> list[Choice[str]]:  # provided by the cog
+        raise NotImplementedError
+
+    # ----- review queue -------------------------------------------------------------------
+    @app_commands.command(
+        name="review", description="Review pending submissions and corrections (moderators)"
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def review(self, interaction: discord.Interaction) -> None:
+        await self.show_queue(interaction, after_id=0, edit=False)
+
+    async def show_queue(self, interaction: discord.Interaction, *, after_id: int, edit: bool) -> None:
+        """Show the next pending item (after ``after_id``) with its review buttons."""
+        t = _t(interaction)
+        row = await self.bot.db.run(partial(submissions.next_pending, after_id=after_id))
+        if row is None:
+            if edit:
+                await interaction.response.edit_message(
+                    content=t("disclosures.review.empty"), embed=None, view=None
+                )
+            else:
+                await replies.ephemeral(interaction, t("disclosures.review.empty"))
+            return
+        pending = await self.bot.db.run(submissions.pending_count)
+        record_title = self.index.title_of(row["record_id"]) if row["record_id"] else None
+        embed = submission_embed(row, t, record_title=record_title, pending=pending)
+        view = ReviewView(self, row, t)  # type: ignore[arg-type]
+        if edit:
+            await interaction.response.edit_message(content=None, embed=embed, view=view)
+        else:
+            await replies.ephemeral(interaction, embed=embed, view=view)
+
+    async def review_approve(self, interaction: discord.Interaction, submission: dict[str, Any]) -> None:
+        """Open the record form: prefilled from the record (correction) or the submission (new)."""
+        stored = None
+        if submission["kind"] == "correction":
+            stored = await self.record_or_404(submission["record_id"])
+            values = forms.render(stored)
+        else:
+            values = forms.draft(submission, slugify(submission["title"] or "", str(datetime.now(UTC).year)))
+
+        async def save(inter: discord.Interaction, typed: dict[str, str]) -> None:
+            await self._publish(inter, submission, typed, stored, save)
+
+        await interaction.response.send_modal(RecordFormModal(_t(interaction), values, save))
+
+    async def _publish(
+        self,
+        interaction: discord.Interaction,
+        submission: dict[str, Any],
+        typed: dict[str, str],
+        stored: dict[str, Any] | None,
+        save: Save,
+    ) -> None:
+        t = _t(interaction)
+        try:
+            record = forms.parse(typed, stored=stored)
+            if stored is None and await self.bot.db.run(
+                partial(store.get_record, include_hidden=True), record["id"]
+            ):
+                raise RecordError("id", f"{record['id']} is already used by another record")
+        except RecordError as exc:
+            await self._form_error(interaction, exc, typed, save)
+            return
+        try:
+            await self.bot.db.run(
+                partial(submissions.approve, actor_id=interaction.user.id), submission["id"], record
+            )
+        except submissions.AlreadyDecided:
+            await replies.ephemeral(interaction, t("disclosures.review.already", submission=submission["id"]))
+            return
+        self.index.put(record["id"], store.titles_of(record))
+        log.info("Submission %s approved as %s by %s", submission["id"], record["id"], interaction.user.id)
+        await replies.ephemeral(
+            interaction,
+            t(
+                "disclosures.review.approved",
+                title=record["title"],
+                id=record["id"],
+                submission=submission["id"],
+            ),
+        )
+        await self.notify_submitter(submission, "disclosures.dm.approved", title=record["title"])
+
+    async def _form_error(
+        self, interaction: discord.Interaction, error: RecordError, typed: dict[str, str], save: Save
+    ) -> None:
+        """Explain what is wrong and offer to reopen the form with what was typed."""
+        t = _t(interaction)
+
+        async def reopen(inter: discord.Interaction) -> None:
+            await inter.response.send_modal(RecordFormModal(t, typed, save))
+
+        view = ReopenFormView(interaction.user.id, t("disclosures.button.reopen"), reopen)
+        text = t("disclosures.review.form_error", field=error.field, reason=clip(error.reason, 300))
+        await replies.ephemeral(interaction, text, view=view)
+
+    async def review_reject(self, interaction: discord.Interaction, submission: dict[str, Any]) -> None:
+        t = _t(interaction)
+
+        async def done(inter: discord.Interaction, reason: str) -> None:
+            reason = reason.strip()
+            if not reason:
+                raise BadInput("disclosures.errors.empty_field", field=t("disclosures.review.reject_reason"))
+            try:
+                await self.bot.db.run(
+                    partial(submissions.reject, actor_id=inter.user.id), submission["id"], reason
+                )
+            except submissions.AlreadyDecided:
+                await replies.ephemeral(inter, t("disclosures.review.already", submission=submission["id"]))
+                return
+            await replies.ephemeral(inter, t("disclosures.review.rejected", submission=submission["id"]))
+            await self.notify_submitter(submission, "disclosures.dm.rejected", reason=reason)
+
+        modal = OneFieldModal(
+            t("disclosures.review.reject_title"), t("disclosures.review.reject_reason"), done, long=True
+        )
+        await interaction.response.send_modal(modal)
+
+    async def review_merge(self, interaction: discord.Interaction, submission: dict[str, Any]) -> None:
+        t = _t(interaction)
+
+        async def done(inter: discord.Interaction, target_id: str) -> None:
+            target = await self.record_or_404(target_id.strip())
+            try:
+                await self.bot.db.run(
+                    partial(submissions.merge, actor_id=inter.user.id), submission["id"], target["id"]
+                )
+            except submissions.AlreadyDecided:
+                await replies.ephemeral(inter, t("disclosures.review.already", submission=submission["id"]))
+                return
+            merged = await self.record_or_404(target["id"])
+            self.index.put(merged["id"], store.titles_of(merged))
+            await replies.ephemeral(
+                inter,
+                t(
+                    "disclosures.review.merged",
+                    submission=submission["id"],
+                    title=merged["title"],
+                    id=merged["id"],
+                ),
+            )
+            await self.notify_submitter(submission, "disclosures.dm.merged", title=merged["title"])
+
+        default = submission.get("record_id") or submission.get("similar_record_id") or ""
+        modal = OneFieldModal(
+            t("disclosures.review.merge_title"),
+            t("disclosures.review.merge_target"),
+            done,
+            default=default,
+            max_length=80,
+        )
+        await interaction.response.send_modal(modal)
+
+    async def notify_submitter(self, submission: dict[str, Any], key: str, **params: Any) -> None:
+        """DM the submitter in their language; a closed DM (403) or any HTTP failure is logged, not fatal."""
+        text = self.bot.i18n.text(
+            key, submission.get("locale") or "en-US", submission=submission["id"], **params
+        )
+        try:
+            user = self.bot.get_user(submission["submitter_id"]) or await self.bot.fetch_user(
+                submission["submitter_id"]
+            )
+            await user.send(clip(text, 2000), allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden:
+            log.info(
+                "Could not DM submitter %s about submission %s (DMs closed)",
+                submission["submitter_id"],
+                submission["id"],
+            )
+        except discord.HTTPException as exc:
+            log.warning("DM to submitter %s failed: %s", submission["submitter_id"], exc)
+
+    # ----- edit / history / delete ------------------------------------------------------------
+    @app_commands.command(name="edit", description="Edit a record (moderators)")
+    @app_commands.describe(id="The record (type its title)")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def edit(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+        stored = await self.record_or_404(id)
+
+        async def save(inter: discord.Interaction, typed: dict[str, str]) -> None:
+            try:
+                record = forms.parse(typed, stored=stored)
+            except RecordError as exc:
+                await self._form_error(inter, exc, typed, save)
+                return
+            saved = await self.bot.db.run(
+                partial(store.save_record, actor_id=inter.user.id, action="edit"), record
+            )
+            self.index.put(saved["id"], store.titles_of(saved))
+            t = _t(inter)
+            await replies.ephemeral(
+                inter,
+                t("disclosures.edit.saved", title=saved["title"], id=saved["id"]),
+                embed=record_embed(saved, t),
+            )
+
+        modal = RecordFormModal(
+            _t(interaction), forms.render(stored), save, title_key="disclosures.edit.title"
+        )
+        await interaction.response.send_modal(modal)
+
+    @app_commands.command(name="history", description="See who changed a record and when (moderators)")
+    @app_commands.describe(id="The record (type its title)")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def history(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+        record_id = id.strip()
+        entries = await self.bot.db.run(store.history, record_id)
+        t = _t(interaction)
+        if not entries:
+            await replies.ephemeral(interaction, t("disclosures.history.empty", id=clip(record_id, 100)))
+            return
+        await Paginator(interaction.user.id, history_pages(record_id, entries, t)).start(
+            interaction, ephemeral=True
+        )
+
+    @app_commands.command(name="delete", description="Delete a record (moderators)")
+    @app_commands.describe(id="The record (type its title)")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def delete(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+        record = await self.record_or_404(id)
+        t = _t(interaction)
+        answer = await ask(
+            interaction, t("disclosures.delete.confirm", title=record["title"], id=record["id"])
+        )
+        followup = (answer.clicked or interaction).followup
+        if not answer.value:
+            key = "ui.cancelled" if answer.value is False else "ui.timed_out"
+            await followup.send(t(key), ephemeral=True)
+            return
+        await self.bot.db.run(partial(store.delete_record, actor_id=interaction.user.id), record["id"])
+        self.index.remove(record["id"])
+        await followup.send(
+            t("disclosures.delete.done", title=record["title"], id=record["id"]), ephemeral=True
+        )
+
+    @edit.autocomplete("id")
+    @history.autocomplete("id")
+    @delete.autocomplete("id")
+    async def _record_id(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return self.title_choices(current)

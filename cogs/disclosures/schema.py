@@ -1,0 +1,128 @@
+"""The disclosures cog's tables, as one ``Migrations("disclosures")`` set."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("disclosures")
+
+
+@migrations(name="0001_records")
+def _records(db: Database) -> None:
+    db["disclosure_records"].create(
+        {
+            "id": str,
+            "title": str,
+            "medium": str,
+            "date": str,
+            "year": int,
+            "disclosure": str,
+            "credit_text": str,
+            "summary": str,
+            "response": str,
+            "confidence": str,
+            "state": str,  # published / pending / rejected: members only ever see published
+            "created_at": str,
+            "updated_at": str,
+            "updated_by": int,
+        },
+        pk="id",
+        not_null={"title", "medium", "date", "disclosure", "summary", "confidence", "state"},
+        defaults={"state": "published"},
+    )
+    db["disclosure_records"].create_index(["state", "created_at"])
+    db["disclosure_records"].create_index(["year"])
+    fk = [("record_id", "disclosure_records", "id")]
+    db["disclosure_titles"].create(
+        {"id": int, "record_id": str, "position": int, "title": str, "language": str},
+        pk="id",
+        foreign_keys=fk,
+        not_null={"record_id", "title"},
+    )
+    db["disclosure_titles"].create_index(["record_id"])
+    db["disclosure_companies"].create(
+        {"id": int, "name": str, "name_key": str}, pk="id", not_null={"name", "name_key"}
+    )
+    db["disclosure_companies"].create_index(["name"], unique=True)
+    db["disclosure_companies"].create_index(["name_key"])
+    db["disclosure_record_companies"].create(
+        {"record_id": str, "company_id": int, "role": str, "position": int},
+        pk=("record_id", "company_id", "role"),
+        foreign_keys=[*fk, ("company_id", "disclosure_companies", "id")],
+    )
+    db["disclosure_record_companies"].create_index(["company_id"])
+    db["disclosure_ai_uses"].create({"record_id": str, "use": str}, pk=("record_id", "use"), foreign_keys=fk)
+    db["disclosure_ai_uses"].create_index(["use"])
+    db["disclosure_sources"].create(
+        {
+            "id": int,
+            "record_id": str,
+            "position": int,
+            "url": str,
+            "publisher": str,
+            "title": str,
+            "date": str,
+        },
+        pk="id",
+        foreign_keys=fk,
+        not_null={"record_id", "url"},
+    )
+    db["disclosure_sources"].create_index(["record_id"])
+
+
+@migrations(name="0002_search")
+def _search(db: Database) -> None:
+    """One denormalised row per record (normalised words), indexed by FTS5 and kept in step by triggers."""
+    db["disclosure_search"].create(
+        {"record_id": str, "titles": str, "companies": str, "summary": str}, pk="record_id"
+    )
+    db["disclosure_search"].enable_fts(
+        ["titles", "companies", "summary"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+@migrations(name="0003_audit_and_queue")
+def _audit_and_queue(db: Database) -> None:
+    db["disclosure_audit"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor_id": int,
+            "action": str,
+            "record_id": str,
+            "submission_id": int,
+            "before": str,
+            "after": str,
+            "note": str,
+        },
+        pk="id",
+        not_null={"at", "action"},
+    )
+    db["disclosure_audit"].create_index(["record_id", "id"])
+    db["disclosure_submissions"].create(
+        {
+            "id": int,
+            "kind": str,  # new / correction
+            "record_id": str,  # the record a correction is about, or the record it became / merged into
+            "similar_record_id": str,
+            "guild_id": int,
+            "submitter_id": int,
+            "locale": str,
+            "title": str,
+            "companies": str,
+            "ai_uses": str,
+            "source_urls": str,  # JSON list
+            "notes": str,
+            "state": str,  # pending / approved / rejected / merged
+            "reason": str,
+            "created_at": str,
+            "decided_at": str,
+            "decided_by": int,
+        },
+        pk="id",
+        not_null={"kind", "submitter_id", "state", "created_at"},
+    )
+    db["disclosure_submissions"].create_index(["state", "id"])
+    db["disclosure_meta"].create({"key": str, "value": str}, pk="key")

@@ -1,0 +1,307 @@
+"""Buttons and modals: persistent record buttons (DynamicItems), the submit/correct/review forms."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import replies
+from bot.checks import require_moderator
+from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, report
+from cogs.disclosures.embeds import clip
+
+if TYPE_CHECKING:
+    from cogs.disclosures.cog import Disclosures
+
+log = logging.getLogger(__name__)
+
+MODAL_TITLE_LIMIT = 45
+LABEL_LIMIT = 45
+ID_RE = r"[a-z0-9][a-z0-9-]{1,79}"
+
+
+def _cog(interaction: discord.Interaction) -> Disclosures:
+    cog = interaction.client.get_cog("Disclosures")  # type: ignore[attr-defined]
+    if cog is None:
+        raise UserFacingError("errors.unexpected")
+    return cog
+
+
+class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:src:(?P<id>{ID_RE})"):
+    """'All sources' under a record: an ephemeral, paged list (works after restarts)."""
+
+    def __init__(self, record_id: str, label: str = "All sources") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=f"disc:src:{record_id}"
+            )
+        )
+        self.record_id = record_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> SourcesButton:
+        return cls(match["id"], item.label or "All sources")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await _cog(interaction).send_sources(interaction, self.record_id)
+        except Exception as exc:
+            await report(interaction, exc, where=self.item.custom_id)
+
+
+class CorrectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:fix:(?P<id>{ID_RE})"):
+    """'Suggest a correction' under a record: opens a modal that queues a correction for review."""
+
+    def __init__(self, record_id: str, label: str = "Suggest a correction") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.secondary, custom_id=f"disc:fix:{record_id}"
+            )
+        )
+        self.record_id = record_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> CorrectButton:
+        return cls(match["id"], item.label or "Suggest a correction")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await _cog(interaction).open_correction(interaction, self.record_id)
+        except Exception as exc:
+            await report(interaction, exc, where=self.item.custom_id)
+
+
+def record_buttons(record_id: str, t: Callable[..., str]) -> discord.ui.View:
+    """The two persistent buttons shown under every record."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(SourcesButton(record_id, clip(t("disclosures.button.sources"), 80)))
+    view.add_item(CorrectButton(record_id, clip(t("disclosures.button.correct"), 80)))
+    return view
+
+
+def _input(
+    label: str, *, long: bool = False, required: bool = True, max_length: int = 4000, default: str = ""
+) -> discord.ui.TextInput:
+    return discord.ui.TextInput(
+        label=clip(label, LABEL_LIMIT),
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+        required=required,
+        max_length=max_length,
+        default=default[:max_length] or None,
+    )
+
+
+class SubmitModal(ErrorReportingModal):
+    """A member's new record: title, companies, AI use, sources, notes."""
+
+    def __init__(self, cog: Disclosures, t: Callable[..., str], **defaults: str) -> None:
+        super().__init__(title=clip(t("disclosures.submit.modal_title"), MODAL_TITLE_LIMIT))
+        self.cog = cog
+        self.work = _input(
+            t("disclosures.submit.title_label"), max_length=200, default=defaults.get("title", "")
+        )
+        self.companies = _input(
+            t("disclosures.submit.companies_label"),
+            required=False,
+            max_length=500,
+            default=defaults.get("companies", ""),
+        )
+        self.uses = _input(
+            t("disclosures.submit.uses_label"), long=True, max_length=1000, default=defaults.get("uses", "")
+        )
+        self.sources = _input(
+            t("disclosures.submit.sources_label"),
+            long=True,
+            max_length=2000,
+            default=defaults.get("source_url", ""),
+        )
+        self.notes = _input(
+            t("disclosures.submit.notes_label"),
+            long=True,
+            required=False,
+            max_length=1500,
+            default=defaults.get("notes", ""),
+        )
+        for item in (self.work, self.companies, self.uses, self.sources, self.notes):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.receive_submission(
+            interaction,
+            title=self.work.value,
+            companies=self.companies.value,
+            uses=self.uses.value,
+            sources=self.sources.value,
+            notes=self.notes.value,
+        )
+
+
+class CorrectionModal(ErrorReportingModal):
+    """A member's correction to a published record."""
+
+    def __init__(self, cog: Disclosures, t: Callable[..., str], record_id: str) -> None:
+        super().__init__(title=clip(t("disclosures.correct.modal_title"), MODAL_TITLE_LIMIT))
+        self.cog = cog
+        self.record_id = record_id
+        self.what = _input(t("disclosures.correct.what_label"), long=True, max_length=1500)
+        self.sources = _input(
+            t("disclosures.correct.sources_label"), long=True, required=False, max_length=2000
+        )
+        self.add_item(self.what)
+        self.add_item(self.sources)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.receive_correction(
+            interaction, self.record_id, what=self.what.value, sources=self.sources.value
+        )
+
+
+class ResemblanceView(ErrorReportingView):
+    """'This looks like an existing record': the member may still submit, or cancel."""
+
+    def __init__(
+        self, owner_id: int, t: Callable[..., str], submit: Callable[[discord.Interaction], Awaitable[None]]
+    ) -> None:
+        super().__init__(timeout=600)
+        self.owner_id = owner_id
+        self._submit = submit
+        self.anyway.label = clip(t("disclosures.button.submit_anyway"), 80)
+        self.cancel.label = clip(t("disclosures.button.cancel"), 80)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            raise UserFacingError("errors.not_yours")
+        return True
+
+    @discord.ui.button(label="Submit anyway", style=discord.ButtonStyle.primary)
+    async def anyway(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await self._submit(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content=replies.text(interaction, "disclosures.submit.cancelled"), embed=None, view=None
+        )
+
+
+FORM_FIELDS = ("titles", "facts", "companies", "sources", "summary")
+
+
+class RecordFormModal(ErrorReportingModal):
+    """The moderator's structured record form (publish from the queue, or edit)."""
+
+    def __init__(
+        self,
+        t: Callable[..., str],
+        values: dict[str, str],
+        save: Callable[[discord.Interaction, dict[str, str]], Awaitable[None]],
+        *,
+        title_key: str = "disclosures.review.form_title",
+    ) -> None:
+        super().__init__(title=clip(t(title_key), MODAL_TITLE_LIMIT), timeout=1800)
+        self._save = save
+        self.inputs: dict[str, discord.ui.TextInput] = {}
+        for name in FORM_FIELDS:
+            self.inputs[name] = _input(
+                t(f"disclosures.review.form_{name}"),
+                long=name != "titles" or "\n" in values.get(name, ""),
+                default=values.get(name, ""),
+            )
+            self.inputs[name].custom_id = name
+            self.add_item(self.inputs[name])
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+        await self._save(interaction, {name: item.value for name, item in self.inputs.items()})
+
+
+class ReopenFormView(ErrorReportingView):
+    """After a form error: reopen the same form with what the moderator typed."""
+
+    def __init__(
+        self, owner_id: int, label: str, reopen: Callable[[discord.Interaction], Awaitable[None]]
+    ) -> None:
+        super().__init__(timeout=1800)
+        self.owner_id = owner_id
+        self._reopen = reopen
+        self.again.label = clip(label, 80)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            raise UserFacingError("errors.not_yours")
+        return True
+
+    @discord.ui.button(label="Reopen the form", style=discord.ButtonStyle.primary)
+    async def again(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._reopen(interaction)
+
+
+class OneFieldModal(ErrorReportingModal):
+    """A single required text box (reject reason, merge target)."""
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        done: Callable[[discord.Interaction, str], Awaitable[None]],
+        *,
+        default: str = "",
+        max_length: int = 500,
+        long: bool = False,
+    ) -> None:
+        super().__init__(title=clip(title, MODAL_TITLE_LIMIT))
+        self._done = done
+        self.field = _input(label, long=long, max_length=max_length, default=default)
+        self.field.custom_id = "value"
+        self.add_item(self.field)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+        await self._done(interaction, self.field.value)
+
+
+class ReviewView(ErrorReportingView):
+    """Approve / Reject / Merge / Next for one queue item; moderators only."""
+
+    def __init__(self, cog: Disclosures, submission: dict[str, Any], t: Callable[..., str]) -> None:
+        super().__init__(timeout=1800)
+        self.cog = cog
+        self.submission = submission
+        for button, key in (
+            (self.approve, "approve"),
+            (self.reject, "reject"),
+            (self.merge, "merge"),
+            (self.skip, "skip"),
+        ):
+            button.label = clip(t(f"disclosures.button.{key}"), 80)
+            button.custom_id = f"disc:review:{key}:{submission['id']}"
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await require_moderator(interaction)
+        return True
+
+    @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
+    async def approve(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.cog.review_approve(interaction, self.submission)
+
+    @discord.ui.button(label="Reject", style=discord.ButtonStyle.danger)
+    async def reject(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.cog.review_reject(interaction, self.submission)
+
+    @discord.ui.button(label="Merge", style=discord.ButtonStyle.secondary)
+    async def merge(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.cog.review_merge(interaction, self.submission)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def skip(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self.cog.show_queue(interaction, after_id=self.submission["id"], edit=True)
