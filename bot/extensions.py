@@ -3,5 +3,6 @@
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.disclosures",
+    "cogs.alerts",
     "cogs.polls",
 )

@@ -33,6 +33,7 @@ class Settings:
     dev_guild_id: int | None = None
     feed_poll_seconds: int = 600
     feed_allow_hosts: frozenset[str] = field(default_factory=frozenset)
+    recommended_feeds_path: Path = Path("data/feeds.toml")
     poll_secret: str | None = None
     sandbox_port: int = 8080
     sandbox_database_path: Path = Path("data/sandbox.db")
@@ -112,6 +113,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         dev_guild_id=_int(env, "DEV_GUILD_ID", None, minimum=1, maximum=2**64 - 1),
         feed_poll_seconds=_int(env, "FEED_POLL_SECONDS", 600, minimum=30, maximum=86_400) or 600,
         feed_allow_hosts=hosts,
+        recommended_feeds_path=Path(_get(env, "FEED_RECOMMENDED_FILE") or "data/feeds.toml"),
         poll_secret=secret,
         sandbox_port=_int(env, "SANDBOX_PORT", 8080, minimum=1, maximum=65_535) or 8080,
         sandbox_database_path=Path(_get(env, "SANDBOX_DATABASE_PATH") or "data/sandbox.db"),

@@ -1,0 +1,415 @@
+"""/alerts: moderators pick a channel and feeds; the poller posts relevant AI-in-anime stories there."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, locale_str
+from discord.ext import commands
+
+from bot.checks import moderator_only
+from bot.errors import BadInput, NotFound, UserFacingError
+from bot.replies import ephemeral, text
+from bot.ui.paginator import Paginator
+from cogs.alerts import recommended, store, store_items
+from cogs.alerts.embeds import INFO_COLOUR, feed_pages, why_embed
+from cogs.alerts.fetch import FeedFetcher, FetchError
+from cogs.alerts.identity import canonical_url
+from cogs.alerts.migrations import alerts as alerts_migrations
+from cogs.alerts.netguard import GuardError, check_url
+from cogs.alerts.parse import ParseError
+from cogs.alerts.poller import Poller, parse_and_identify
+from cogs.alerts.publisher import DiscordPublisher
+from cogs.alerts.relevance import Keywords, normalise
+from cogs.alerts.render import clip, safe_text
+from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
+
+log = logging.getLogger(__name__)
+
+KEYWORDS_PATH = Path(__file__).resolve().parents[2] / "data" / "keywords.toml"
+NEEDED_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_TERM = 60
+MAX_TERMS = 50
+
+
+def _choice(value: str) -> Choice[str]:
+    return Choice(name=locale_str(value, key=f"alerts.choice.{value}"), value=value)
+
+
+class Alerts(commands.Cog):
+    """News alerts: feeds, relevance, clustering and the poller's lifecycle."""
+
+    feature_key = "alerts"
+    dynamic_items = DYNAMIC_ITEMS
+
+    def __init__(self, bot: Haikei, *, keywords: Keywords | None = None) -> None:
+        self.bot = bot
+        self.keywords = keywords or Keywords.load(KEYWORDS_PATH)
+        self.recommended = recommended.load(bot.settings.recommended_feeds_path)
+        self.fetcher = FeedFetcher(bot.settings.feed_allow_hosts)
+        self.publisher = DiscordPublisher(bot)
+        self.poller = Poller(
+            bot.db, self.fetcher, self.publisher, self.keywords, interval=bot.settings.feed_poll_seconds
+        )
+
+    async def cog_load(self) -> None:
+        await self.bot.db.migrate(alerts_migrations)
+        await self.bot.db.run(store_items.prune)
+        self.poller.start()
+
+    async def cog_unload(self) -> None:
+        await self.poller.stop()
+        await self.fetcher.close()
+
+    # ------------------------------------------------------------ hooks read by the core
+
+    async def about_counts(self) -> dict[str, int]:
+        return {"alerts.about.feeds": await self.bot.db.run(store.count_feeds)}
+
+    async def config_fields(self, guild_id: int) -> list[tuple[str, str | None]]:
+        row = await self.bot.db.run(store.get_guild, guild_id)
+        channel = f"<#{row['channel_id']}>" if row["channel_id"] else None
+        return [
+            ("alerts.config.channel", channel),
+            ("alerts.config.paused", "✅" if row["paused"] else "—"),
+            ("alerts.config.relevance", row["relevance"]),
+        ]
+
+    # ------------------------------------------------------------ helpers
+
+    async def _guild_feed(self, interaction: discord.Interaction, value: str) -> dict[str, Any]:
+        if not value.isdigit():
+            raise NotFound("alerts.errors.feed_not_found", feed=clip(value, 100))
+        feed = await self.bot.db.run(store.guild_feed, interaction.guild_id, int(value))
+        if feed is None:
+            raise NotFound("alerts.errors.feed_not_found", feed=clip(value, 100))
+        return feed
+
+    async def feed_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        feeds = await self.bot.db.run(store.guild_feeds, interaction.guild_id)
+        needle = normalise(current)
+        out: list[Choice[str]] = []
+        for feed in feeds:
+            label = feed.get("name") or feed.get("title") or feed["url"]
+            if needle and needle not in normalise(f"{label} {feed['url']}"):
+                continue
+            out.append(Choice(name=clip(f"#{feed['id']} {label}", 100), value=str(feed["id"])))
+            if len(out) == 25:
+                break
+        return out
+
+    async def keyword_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        words = await self.bot.db.run(store.list_keywords, interaction.guild_id)
+        needle = normalise(current)
+        return [
+            Choice(name=clip(w["term"], 100), value=w["term"][:100])
+            for w in words
+            if needle in normalise(w["term"])
+        ][:25]
+
+    # ------------------------------------------------------------ commands
+
+    group = app_commands.Group(
+        name="alerts",
+        description="News alerts about AI in anime, manga and art (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    keywords_group = app_commands.Group(
+        name="keywords", description="This server's extra terms and exclusions", parent=group
+    )
+
+    @group.command(name="channel", description="Set the channel alerts are posted in")
+    @app_commands.describe(
+        channel="Where alerts go (I need View Channel, Send Messages and Embed Links there)"
+    )
+    @moderator_only()
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        me = interaction.guild.me if interaction.guild else None
+        if me is not None:
+            perms = channel.permissions_for(me)
+            missing = [p for p in NEEDED_PERMISSIONS if not getattr(perms, p)]
+            if missing:
+                names = ", ".join(text(interaction, f"alerts.permission.{p}") for p in missing)
+                raise UserFacingError(
+                    "alerts.errors.missing_permissions", channel=channel.mention, permissions=names
+                )
+        await self.bot.db.run(store.update_guild, interaction.guild_id, channel_id=channel.id)
+        log.info("Guild %s set alert channel %s", interaction.guild_id, channel.id)
+        view = discord.ui.View(timeout=None)
+        view.add_item(SubscribeRecommendedButton(text(interaction, "alerts.channel.subscribe_button")))
+        await ephemeral(
+            interaction,
+            text(interaction, "alerts.channel.done", channel=channel.mention, count=len(self.recommended)),
+            view=view,
+        )
+
+    @group.command(name="add", description="Subscribe to a news feed (RSS or Atom)")
+    @app_commands.describe(
+        url="The feed's http(s) address", name="A short name shown on alerts (default: the feed's title)"
+    )
+    @moderator_only()
+    async def add(self, interaction: discord.Interaction, url: str, name: str | None = None) -> None:
+        url = url.strip()
+        if len(url) > 1000:
+            raise BadInput("alerts.errors.bad_url", reason=text(interaction, "alerts.reason.bad_url"))
+        try:
+            check_url(url, self.fetcher.allow_hosts)
+        except GuardError as exc:
+            raise BadInput(
+                "alerts.errors.bad_url", reason=self._reason(interaction, exc.reason, exc.detail)
+            ) from None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            result = await self.fetcher.fetch(url)
+            if result.body is None:
+                raise FetchError("http_304")
+            loop = asyncio.get_running_loop()
+            parsed, keys = await loop.run_in_executor(
+                self.poller.executor, parse_and_identify, result.body, result.content_type
+            )
+        except FetchError as exc:
+            raise BadInput(
+                "alerts.errors.fetch_failed", reason=self._reason(interaction, exc.reason, exc.detail)
+            ) from None
+        except ParseError as exc:
+            raise BadInput(
+                "alerts.errors.not_a_feed", reason=self._reason(interaction, f"parse_{exc.reason}", str(exc))
+            ) from None
+        label = (name or "").strip()[:100] or parsed.title or url
+        added, feed_id = await self.bot.db.run(
+            _subscribe_after_probe,
+            interaction.guild_id,
+            url,
+            label,
+            parsed.title,
+            keys,
+            parsed.items,
+            result,
+            self.poller.next_due(),
+        )
+        key = "alerts.add.done" if added else "alerts.add.already"
+        await ephemeral(
+            interaction,
+            text(
+                interaction,
+                key,
+                title=safe_text(parsed.title or label, 200),
+                count=len(parsed.items),
+                feed_id=feed_id,
+            ),
+        )
+
+    @group.command(name="remove", description="Unsubscribe from a feed")
+    @app_commands.describe(feed="The feed to remove")
+    @app_commands.autocomplete(feed=feed_autocomplete)
+    @moderator_only()
+    async def remove(self, interaction: discord.Interaction, feed: str) -> None:
+        row = await self._guild_feed(interaction, feed)
+        await self.bot.db.run(store.unsubscribe, interaction.guild_id, row["id"])
+        await ephemeral(
+            interaction,
+            text(interaction, "alerts.remove.done", name=safe_text(row.get("name") or row["url"], 200)),
+        )
+
+    @group.command(name="enable", description="Re-enable a feed that was disabled after repeated failures")
+    @app_commands.describe(feed="The feed to enable")
+    @app_commands.autocomplete(feed=feed_autocomplete)
+    @moderator_only()
+    async def enable(self, interaction: discord.Interaction, feed: str) -> None:
+        row = await self._guild_feed(interaction, feed)
+        await self.bot.db.run(store.enable_feed, row["id"])
+        await ephemeral(
+            interaction,
+            text(interaction, "alerts.enable.done", name=safe_text(row.get("name") or row["url"], 200)),
+        )
+
+    @group.command(name="feeds", description="List this server's feeds and their health")
+    @moderator_only()
+    async def feeds(self, interaction: discord.Interaction) -> None:
+        rows = await self.bot.db.run(store.guild_feeds, interaction.guild_id)
+        if not rows:
+            await ephemeral(interaction, text(interaction, "alerts.feeds.empty"))
+            return
+        pages = feed_pages(rows, lambda key, **p: text(interaction, key, **p))
+        await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
+
+    @keywords_group.command(
+        name="add", description="Add a term alerts should match, or one that excludes a story"
+    )
+    @app_commands.describe(
+        term="A word or phrase (English or Japanese)", exclude="True: stories with this term are never posted"
+    )
+    @moderator_only()
+    async def keywords_add(self, interaction: discord.Interaction, term: str, exclude: bool = False) -> None:
+        clean = " ".join(term.split())
+        if not clean or len(clean) > MAX_TERM:
+            raise BadInput("alerts.errors.bad_term", limit=MAX_TERM)
+        existing = await self.bot.db.run(store.list_keywords, interaction.guild_id)
+        if len(existing) >= MAX_TERMS and clean not in {w["term"] for w in existing}:
+            raise BadInput("alerts.errors.too_many_terms", limit=MAX_TERMS)
+        changed = await self.bot.db.run(store.add_keyword, interaction.guild_id, clean, exclude)
+        key = (
+            ("alerts.keywords.excluded" if exclude else "alerts.keywords.added")
+            if changed
+            else "alerts.keywords.exists"
+        )
+        await ephemeral(interaction, text(interaction, key, term=safe_text(clean, 100)))
+
+    @keywords_group.command(name="remove", description="Remove one of this server's terms")
+    @app_commands.describe(term="The term to remove")
+    @app_commands.autocomplete(term=keyword_autocomplete)
+    @moderator_only()
+    async def keywords_remove(self, interaction: discord.Interaction, term: str) -> None:
+        if not await self.bot.db.run(store.remove_keyword, interaction.guild_id, " ".join(term.split())):
+            raise NotFound("alerts.errors.term_not_found", term=safe_text(term, 100))
+        await ephemeral(interaction, text(interaction, "alerts.keywords.removed", term=safe_text(term, 100)))
+
+    @keywords_group.command(name="list", description="Show this server's extra terms and exclusions")
+    @moderator_only()
+    async def keywords_list(self, interaction: discord.Interaction) -> None:
+        words = await self.bot.db.run(store.list_keywords, interaction.guild_id)
+        terms = ", ".join(safe_text(w["term"], 100) for w in words if not w["exclude"]) or "—"
+        excluded = ", ".join(safe_text(w["term"], 100) for w in words if w["exclude"]) or "—"
+        embed = discord.Embed(title=text(interaction, "alerts.keywords.title"), colour=INFO_COLOUR)
+        embed.add_field(
+            name=text(interaction, "alerts.keywords.terms"), value=clip(terms, 1024), inline=False
+        )
+        embed.add_field(
+            name=text(interaction, "alerts.keywords.exclusions"), value=clip(excluded, 1024), inline=False
+        )
+        embed.set_footer(text=text(interaction, "alerts.keywords.curated"))
+        await ephemeral(interaction, embed=embed)
+
+    @group.command(name="relevance", description="How strict matching is: strict, broad or all")
+    @app_commands.describe(mode="strict: AI + anime/art terms; broad: any AI term; all: every item")
+    @app_commands.choices(mode=[_choice("strict"), _choice("broad"), _choice("all")])
+    @moderator_only()
+    async def relevance(self, interaction: discord.Interaction, mode: str) -> None:
+        if mode not in ("strict", "broad", "all"):
+            raise BadInput("alerts.errors.bad_mode")
+        await self.bot.db.run(store.update_guild, interaction.guild_id, relevance=mode)
+        await ephemeral(interaction, text(interaction, f"alerts.relevance.{mode}"))
+
+    @group.command(name="mention", description="Ping a role with each alert, or nobody")
+    @app_commands.describe(role="The role to ping; leave empty for no ping")
+    @moderator_only()
+    async def mention(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        if role is not None and (role.is_default() or role.managed):
+            raise BadInput("alerts.errors.bad_role")
+        await self.bot.db.run(
+            store.update_guild, interaction.guild_id, mention_role_id=role.id if role else None
+        )
+        if role is None:
+            await ephemeral(interaction, text(interaction, "alerts.mention.none"))
+        else:
+            await ephemeral(interaction, text(interaction, "alerts.mention.role", role=role.mention))
+
+    @group.command(name="digest", description="Post alerts as they come, or once a day as a digest")
+    @app_commands.describe(
+        mode="off: post each alert; daily: one digest a day", time="For daily: the time in UTC, HH:MM"
+    )
+    @app_commands.choices(mode=[_choice("off"), _choice("daily")])
+    @moderator_only()
+    async def digest(self, interaction: discord.Interaction, mode: str, time: str | None = None) -> None:
+        if mode == "off":
+            await self.bot.db.run(store.update_guild, interaction.guild_id, digest_time=None)
+            await ephemeral(interaction, text(interaction, "alerts.digest.off"))
+            return
+        match = _HHMM.match((time or "").strip())
+        if mode != "daily" or match is None:
+            raise BadInput("alerts.errors.bad_time", value=clip(time or "", 20))
+        hhmm = f"{int(match.group(1)):02d}:{match.group(2)}"
+        await self.bot.db.run(store.update_guild, interaction.guild_id, digest_time=hhmm)
+        await ephemeral(interaction, text(interaction, "alerts.digest.daily", time=hhmm))
+
+    @group.command(name="pause", description="Stop posting alerts (feeds keep being read, nothing piles up)")
+    @moderator_only()
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await self.bot.db.run(store.update_guild, interaction.guild_id, paused=1)
+        await ephemeral(interaction, text(interaction, "alerts.pause.done"))
+
+    @group.command(name="resume", description="Start posting alerts again")
+    @moderator_only()
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await self.bot.db.run(store.update_guild, interaction.guild_id, paused=0)
+        await ephemeral(interaction, text(interaction, "alerts.resume.done"))
+
+    @group.command(name="test", description="Post a sample alert in the alert channel")
+    @moderator_only()
+    async def test(self, interaction: discord.Interaction) -> None:
+        guild = await self.bot.db.run(store.get_guild, interaction.guild_id)
+        if not guild["channel_id"]:
+            raise UserFacingError("alerts.errors.no_channel")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sample = {
+            "guild_id": interaction.guild_id,
+            "title": text(interaction, "alerts.test.title"),
+            "url": "https://example.com/haikei-sample-alert",
+            "summary": text(interaction, "alerts.test.summary"),
+            "source": "Haikei",
+            "published": discord.utils.utcnow().isoformat(),
+            "members": [],
+        }
+        try:
+            await self.publisher.post_alert(guild, sample)
+        except discord.HTTPException as exc:
+            raise UserFacingError("alerts.errors.post_failed", error=clip(str(exc), 200)) from None
+        await ephemeral(
+            interaction, text(interaction, "alerts.test.done", channel=f"<#{guild['channel_id']}>")
+        )
+
+    @group.command(name="why", description="Explain what happened to a story's link")
+    @app_commands.describe(url="The story's link")
+    @moderator_only()
+    async def why(self, interaction: discord.Interaction, url: str) -> None:
+        canonical = canonical_url(url.strip())
+        if canonical is None:
+            raise BadInput("alerts.errors.bad_url", reason=text(interaction, "alerts.reason.bad_url"))
+        info = await self.bot.db.run(store_items.why, interaction.guild_id, canonical)
+        await ephemeral(
+            interaction, embed=why_embed(canonical, info, lambda key, **p: text(interaction, key, **p))
+        )
+
+    def _reason(self, interaction: discord.Interaction, reason: str, detail: str) -> str:
+        key = f"alerts.reason.{reason}"
+        if reason.startswith("http_"):
+            return text(interaction, "alerts.reason.http", status=reason[5:])
+        if self.bot.i18n.get(key, "en") is None:
+            return safe_text(f"{reason}: {detail}", 300)
+        return text(interaction, key, detail=safe_text(detail, 300))
+
+
+def _subscribe_after_probe(
+    db: Any,
+    guild_id: int,
+    url: str,
+    name: str,
+    title: str | None,
+    keys: list[str],
+    items: Any,
+    result: Any,
+    next_due: float,
+) -> tuple[bool, int]:
+    """Create/subscribe the feed; a feed never fetched before takes this probe as its silent first fetch."""
+    feed_id = store.ensure_feed(db, url, title)
+    feed = store.get_feed(db, feed_id) or {}
+    if not feed.get("fetched_ok"):
+        store_items.mark_seen(
+            db, feed_id, [(k, canonical_url(i.link), i.title) for k, i in zip(keys, items, strict=True)]
+        )
+        store.record_success(
+            db, feed_id, etag=result.etag, last_modified=result.last_modified, title=title, next_due=next_due
+        )
+    added = store.subscribe(db, guild_id, feed_id, name)
+    return added, feed_id

@@ -1,0 +1,103 @@
+"""The poller's Discord side: post, edit and announce in alert channels; ask the disclosures cog for records."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.alerts.embeds import alert_embed, digest_embed
+from cogs.alerts.render import clip, safe_text
+from cogs.alerts.views import DISCLOSURES_COG, alert_view
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class DiscordPublisher:
+    """Implements the poller's ``Publisher`` protocol with the bot's REST client."""
+
+    def __init__(self, bot: Haikei) -> None:
+        self.bot = bot
+
+    def text_for(self, guild_id: int) -> Any:
+        guild = self.bot.get_guild(guild_id)
+        locale = guild.preferred_locale if guild is not None else None
+
+        def text(key: str, **params: Any) -> str:
+            return self.bot.i18n.text(key, locale, **params)
+
+        return text
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            channel = await self.bot.fetch_channel(channel_id)
+        return channel  # type: ignore[return-value]
+
+    def _decorate(self, alert: dict[str, Any]) -> dict[str, Any]:
+        return {**alert, "has_disclosures": self.bot.get_cog(DISCLOSURES_COG) is not None}
+
+    async def post_alert(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
+        """Send the alert; the only ping is the server's opted-in mention role."""
+        text = self.text_for(guild["guild_id"])
+        channel = await self._channel(guild["channel_id"])
+        role_id = guild.get("mention_role_id")
+        content = f"<@&{role_id}>" if role_id else None
+        mentions = (
+            discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)])
+            if role_id
+            else NO_PINGS
+        )
+        decorated = self._decorate(alert)
+        view = alert_view(decorated, text)
+        kwargs: dict[str, Any] = {"embed": alert_embed(decorated, text), "allowed_mentions": mentions}
+        if view is not None:
+            kwargs["view"] = view
+        message = await channel.send(content, **kwargs)
+        return message.id
+
+    async def edit_alert(self, alert: dict[str, Any]) -> None:
+        """One edit that brings the message up to date (members joined since the last edit)."""
+        if not alert.get("message_id") or not alert.get("channel_id"):
+            return
+        text = self.text_for(alert["guild_id"])
+        channel = await self._channel(alert["channel_id"])
+        message = channel.get_partial_message(alert["message_id"])  # type: ignore[attr-defined]
+        await message.edit(embed=alert_embed(self._decorate(alert), text), allowed_mentions=NO_PINGS)
+
+    async def announce_disabled(self, guild: dict[str, Any], feed: dict[str, Any]) -> None:
+        text = self.text_for(guild["guild_id"])
+        channel = await self._channel(guild["channel_id"])
+        body = text(
+            "alerts.disabled.notice",
+            name=safe_text(feed.get("name") or feed.get("title") or feed["url"], 100),
+            url=clip(feed["url"], 300),
+            failures=feed.get("failures") or 0,
+            error=safe_text(feed.get("last_error") or "?", 300),
+            feed_id=feed["id"],
+        )
+        await channel.send(clip(body, 2000), allowed_mentions=NO_PINGS)
+
+    async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
+        cog: Any = self.bot.get_cog(DISCLOSURES_COG)
+        if cog is None or not hasattr(cog, "records_mentioned"):
+            return []
+        return list(await cog.records_mentioned(text))
+
+    async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]]) -> int | None:
+        text = self.text_for(guild["guild_id"])
+        channel = await self._channel(guild["channel_id"])
+        day = datetime.now(UTC).date().isoformat()
+        message = await channel.send(embed=digest_embed(alerts, text, day), allowed_mentions=NO_PINGS)
+        return message.id
+
+    async def post_sample(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
+        """/alerts test: the same path as a real alert, marked as a sample."""
+        return await self.post_alert(guild, alert)

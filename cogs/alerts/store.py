@@ -1,0 +1,247 @@
+"""Server settings, keywords, feeds and subscriptions: plain functions on a sqlite-utils Database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+GUILD_DEFAULTS: dict[str, Any] = {
+    "channel_id": None,
+    "mention_role_id": None,
+    "digest_time": None,
+    "last_digest_on": None,
+    "paused": 0,
+    "relevance": "strict",
+}
+GUILD_FIELDS = frozenset(GUILD_DEFAULTS)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- server settings
+
+
+def get_guild(db: Database, guild_id: int) -> dict[str, Any]:
+    """The server's alert settings, defaults when it has none."""
+    try:
+        return dict(db["alerts_guilds"].get(guild_id))
+    except NotFoundError:
+        return {"guild_id": guild_id, **GUILD_DEFAULTS, "updated_at": None}
+
+
+def update_guild(db: Database, guild_id: int, **fields: Any) -> dict[str, Any]:
+    """Change some settings; committed when this returns. Returns the new row."""
+    unknown = set(fields) - GUILD_FIELDS
+    if unknown:
+        raise ValueError(f"unknown alert settings {sorted(unknown)}")
+    row = {**get_guild(db, guild_id), **fields, "guild_id": guild_id, "updated_at": now_iso()}
+    with db.conn:
+        db["alerts_guilds"].upsert(row, pk="guild_id")
+    return row
+
+
+def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
+    """Add (or switch the kind of) a server term; False when it was already there with that kind."""
+    table = db["alerts_keywords"]
+    try:
+        existing = table.get((guild_id, term))
+        if bool(existing["exclude"]) == exclude:
+            return False
+    except NotFoundError:
+        pass
+    with db.conn:
+        table.upsert(
+            {"guild_id": guild_id, "term": term, "exclude": int(exclude), "added_at": now_iso()},
+            pk=("guild_id", "term"),
+        )
+    return True
+
+
+def remove_keyword(db: Database, guild_id: int, term: str) -> bool:
+    with db.conn:
+        cursor = db.execute("DELETE FROM alerts_keywords WHERE guild_id = ? AND term = ?", [guild_id, term])
+    return cursor.rowcount > 0
+
+
+def list_keywords(db: Database, guild_id: int) -> list[dict[str, Any]]:
+    return list(db["alerts_keywords"].rows_where("guild_id = ?", [guild_id], order_by="exclude, term"))
+
+
+def guilds_with_keywords(db: Database, guild_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Settings plus ``terms``/``exclusions`` for several servers in one call (the poller's view)."""
+    out: dict[int, dict[str, Any]] = {}
+    for guild_id in guild_ids:
+        row = get_guild(db, guild_id)
+        words = list_keywords(db, guild_id)
+        row["terms"] = tuple(w["term"] for w in words if not w["exclude"])
+        row["exclusions"] = tuple(w["term"] for w in words if w["exclude"])
+        out[guild_id] = row
+    return out
+
+
+# ---------------------------------------------------------------- feeds and subscriptions
+
+
+def get_feed(db: Database, feed_id: int) -> dict[str, Any] | None:
+    try:
+        return dict(db["alerts_feeds"].get(feed_id))
+    except NotFoundError:
+        return None
+
+
+def feed_by_url(db: Database, url: str) -> dict[str, Any] | None:
+    rows = list(db["alerts_feeds"].rows_where("url = ?", [url], limit=1))
+    return rows[0] if rows else None
+
+
+def ensure_feed(db: Database, url: str, title: str | None = None) -> int:
+    """The id of the feed for ``url``, creating it (due now, never fetched) when new."""
+    existing = feed_by_url(db, url)
+    if existing is not None:
+        return int(existing["id"])
+    with db.conn:
+        table = db["alerts_feeds"].insert(
+            {"url": url, "title": title, "created_at": now_iso(), "next_due": 0.0}
+        )
+    return int(table.last_pk)
+
+
+def subscribe(db: Database, guild_id: int, feed_id: int, name: str | None) -> bool:
+    """Subscribe the server; False when it already was (its name is updated when given)."""
+    table = db["alerts_subscriptions"]
+    try:
+        table.get((guild_id, feed_id))
+        if name:
+            with db.conn:
+                table.update((guild_id, feed_id), {"name": name})
+        return False
+    except NotFoundError:
+        pass
+    with db.conn:
+        table.insert({"guild_id": guild_id, "feed_id": feed_id, "name": name, "added_at": now_iso()})
+    return True
+
+
+def subscribe_urls(db: Database, guild_id: int, feeds: Iterable[tuple[str, str]]) -> int:
+    """Subscribe to many (url, name) pairs; never-fetched feeds get a silent first fetch. Returns how many new."""
+    added = 0
+    for url, name in feeds:
+        feed_id = ensure_feed(db, url, name)
+        added += subscribe(db, guild_id, feed_id, name)
+    return added
+
+
+def unsubscribe(db: Database, guild_id: int, feed_id: int) -> bool:
+    """Remove the subscription (the feed's seen items stay, so re-adding never reposts)."""
+    with db.conn:
+        cursor = db.execute(
+            "DELETE FROM alerts_subscriptions WHERE guild_id = ? AND feed_id = ?", [guild_id, feed_id]
+        )
+    return cursor.rowcount > 0
+
+
+def guild_feeds(db: Database, guild_id: int) -> list[dict[str, Any]]:
+    """The server's feeds with their state, in name order."""
+    return list(
+        db.query(
+            """SELECT f.*, s.name AS name FROM alerts_subscriptions s JOIN alerts_feeds f ON f.id = s.feed_id
+               WHERE s.guild_id = ? ORDER BY COALESCE(s.name, f.title, f.url)""",
+            [guild_id],
+        )
+    )
+
+
+def guild_feed(db: Database, guild_id: int, feed_id: int) -> dict[str, Any] | None:
+    rows = [row for row in guild_feeds(db, guild_id) if row["id"] == feed_id]
+    return rows[0] if rows else None
+
+
+def enable_feed(db: Database, feed_id: int) -> None:
+    """Re-enable a disabled feed: failures reset, due at once, the next disable is announced again."""
+    with db.conn:
+        db["alerts_feeds"].update(
+            feed_id, {"disabled": 0, "failures": 0, "disabled_notified": 0, "next_due": 0.0}
+        )
+
+
+def due_feeds(db: Database, now: float) -> list[dict[str, Any]]:
+    """Enabled feeds due by ``now`` that at least one server subscribes to (each URL once)."""
+    return list(
+        db.query(
+            """SELECT * FROM alerts_feeds f WHERE disabled = 0 AND next_due <= ?
+               AND EXISTS (SELECT 1 FROM alerts_subscriptions s WHERE s.feed_id = f.id) ORDER BY next_due""",
+            [now],
+        )
+    )
+
+
+def subscribers(db: Database, feed_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Per feed: the subscribing servers' (guild_id, subscription name)."""
+    ids = list(feed_ids)
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    marks = ",".join("?" * len(ids))
+    for row in db.query(f"SELECT * FROM alerts_subscriptions WHERE feed_id IN ({marks})", ids):
+        out[row["feed_id"]].append(row)
+    return out
+
+
+def record_success(
+    db: Database,
+    feed_id: int,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None,
+    next_due: float,
+) -> None:
+    """A 200 or 304: failures reset, validators and due time stored."""
+    changes: dict[str, Any] = {
+        "failures": 0,
+        "next_due": next_due,
+        "last_success": now_iso(),
+        "fetched_ok": 1,
+    }
+    if etag is not None or last_modified is not None:
+        changes.update(etag=etag, last_modified=last_modified)
+    if title:
+        changes["title"] = title
+    with db.conn:
+        db["alerts_feeds"].update(feed_id, changes)
+
+
+def record_failure(
+    db: Database, feed_id: int, *, error: str, next_due: float, disable_after: int
+) -> tuple[int, bool]:
+    """Count a failure; returns (consecutive failures, whether the feed is now disabled and not yet announced)."""
+    feed = db["alerts_feeds"].get(feed_id)
+    failures = int(feed["failures"] or 0) + 1
+    disable = failures >= disable_after
+    announce = disable and not feed["disabled_notified"]
+    changes: dict[str, Any] = {
+        "failures": failures,
+        "next_due": next_due,
+        "last_error": error[:300],
+        "last_error_at": now_iso(),
+    }
+    if disable:
+        changes.update(disabled=1, disabled_notified=1)
+    with db.conn:
+        db["alerts_feeds"].update(feed_id, changes)
+    return failures, announce
+
+
+def count_feeds(db: Database) -> int:
+    return int(db.execute("SELECT COUNT(DISTINCT feed_id) FROM alerts_subscriptions").fetchone()[0])
+
+
+def digest_guilds(db: Database) -> list[dict[str, Any]]:
+    """Servers in daily digest mode."""
+    return list(db["alerts_guilds"].rows_where("digest_time IS NOT NULL"))
