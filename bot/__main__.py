@@ -1,4 +1,4 @@
-"""`python -m bot [run|sync|records …]`: settings → logging → run."""
+"""`python -m bot [run|sync|sandbox|records …]`: settings → logging → run."""
 
 from __future__ import annotations
 
@@ -32,13 +32,16 @@ To go live:
   4. Invite the bot with the scopes "bot applications.commands" and the permissions
      View Channels, Send Messages, Embed Links, Attach Files, Read Message History:
      https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&scope=bot+applications.commands&permissions=117760
+
+To try Haikei without Discord: python -m bot sandbox   (or `make run` with no token)
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Run the Haikei Discord bot.")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    sub.add_parser("run", help="connect to Discord and serve (requires DISCORD_TOKEN)")
+    sub.add_parser("sandbox", help="run a local Discord emulator, the bot and a web page; no token needed")
     sub.add_parser("sync", help="force-sync the slash commands to Discord, then exit")
     for extension in EXTENSIONS:
         # A cog may add offline commands (e.g. `records import`) in an optional `<extension>.cli` module.
@@ -87,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if hasattr(args, "func"):
         return int(args.func(args, settings))
+    if command == "sandbox" or (args.command is None and not settings.discord_token):
+        # Without a token, `make run` shows the bot working locally instead of failing.
+        from bot.sandbox.app import run_sandbox
+
+        return asyncio.run(run_sandbox(settings))
     if not settings.discord_token:
         print(TOKEN_GUIDE, file=sys.stderr)
         return EXIT_CONFIG

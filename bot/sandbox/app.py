@@ -1,0 +1,154 @@
+"""``run_sandbox``: the emulator, the demo feed, the real Haikei bot and the browser page, all on loopback.
+
+Same code path as production (``bot.client.Haikei`` with every extension); only ``DISCORD_API_BASE`` points at
+the local emulator. The sandbox has its own database file, reset on each start because the emulated server's
+ids are new every run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.client import Haikei
+from bot.db import AsyncDatabase, open_database
+from bot.sandbox.demo_feeds import DemoFeedServer
+from bot.sandbox.emulator import Emulator
+from bot.sandbox.harness import running
+from bot.sandbox.web import SandboxWeb
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+FEED_POLL_SECONDS = 5  # sandbox only: the demo feed is on loopback, so poll it often
+READY_TIMEOUT = 60.0
+EXIT_PORT_IN_USE = 2
+DEMO_FEED_NAME = "Haikei demo feed · sample stories"
+
+
+@dataclass
+class Sandbox:
+    """Handles on everything the sandbox runs (tests reach in through these)."""
+
+    settings: Settings
+    emulator: Emulator
+    demo: DemoFeedServer
+    bot: Haikei
+    web: SandboxWeb
+
+    @property
+    def url(self) -> str:
+        return self.web.url
+
+
+def poll_secret_for(settings: Settings) -> str:
+    """POLL_SECRET if set, else one generated once and kept next to the sandbox database (git-ignored)."""
+    if settings.poll_secret:
+        return settings.poll_secret
+    path = settings.sandbox_database_path.with_name(settings.sandbox_database_path.name + "-poll-secret")
+    if path.is_file() and len(stored := path.read_text(encoding="utf-8").strip()) >= 16:
+        return stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    path.write_text(secret + "\n", encoding="utf-8")
+    return secret
+
+
+def reset_database(settings: Settings) -> Path:
+    """Delete the sandbox database (never the production one) so each run starts from a clean server."""
+    path = settings.sandbox_database_path
+    if path.resolve() == settings.database_path.resolve():
+        raise ValueError(
+            "SANDBOX_DATABASE_PATH must differ from DATABASE_PATH: the sandbox resets its database"
+        )
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def bot_settings(settings: Settings, emulator: Emulator, feeds: Path) -> Settings:
+    """The production settings, pointed at the emulator and the sandbox database."""
+    return settings.with_overrides(
+        discord_token=emulator.token,
+        discord_api_base=emulator.api_base,
+        database_path=settings.sandbox_database_path,
+        dev_guild_id=None,
+        feed_allow_hosts=settings.feed_allow_hosts | {HOST},
+        feed_poll_seconds=FEED_POLL_SECONDS,
+        recommended_feeds_path=feeds,
+        poll_secret=poll_secret_for(settings),
+    )
+
+
+def write_demo_feed_list(settings: Settings, feed_url: str) -> Path:
+    """The sandbox's recommended-feed list: only the demo feed, so nothing leaves the machine."""
+    path = settings.sandbox_database_path.with_name("sandbox-feeds.toml")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'# Written by the sandbox on each start: the local demo feed only.\n[[feed]]\nname = "{DEMO_FEED_NAME}"\n'
+        f'url = "{feed_url}"\nlanguage = "en"\ntopics = ["anime", "demo"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@contextlib.asynccontextmanager
+async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
+    """Start emulator → demo feed → bot → page (all on 127.0.0.1); stop them in reverse order."""
+    async with contextlib.AsyncExitStack() as stack:
+        emulator = await Emulator(token=secrets.token_urlsafe(24)).start(HOST, 0)
+        stack.push_async_callback(emulator.stop)
+        demo = await DemoFeedServer().start(HOST, 0)
+        stack.push_async_callback(demo.stop)
+        reset_database(settings)
+        configured = bot_settings(settings, emulator, write_demo_feed_list(settings, demo.feed_url))
+        bot = Haikei(configured, AsyncDatabase(open_database(configured.database_path)), force_sync=True)
+        await stack.enter_async_context(running(bot, emulator, ready_timeout=READY_TIMEOUT))
+        web = await SandboxWeb(emulator).start(HOST, settings.sandbox_port)
+        stack.push_async_callback(web.stop)
+        yield Sandbox(configured, emulator, demo, bot, web)
+
+
+def banner(url: str) -> str:
+    """The one message that says what is running and how to go live."""
+    lines = [
+        f"Haikei sandbox: open {url} in your browser.",
+        "This is a LOCAL SANDBOX: an emulated Discord server on this machine, with no connection to Discord.",
+        "To go live, put DISCORD_TOKEN=<your bot token> in .env (see .env.example) and run `make run` again.",
+        "Press Ctrl+C to stop.",
+    ]
+    width = max(map(len, lines))
+    rule = "=" * (width + 4)
+    return "\n".join([rule, *(f"| {line.ljust(width)} |" for line in lines), rule])
+
+
+async def run_sandbox(settings: Settings) -> int:
+    """Run the sandbox until SIGINT/SIGTERM, then shut everything down cleanly; returns the exit code."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        async with open_sandbox(settings) as sandbox:
+            log.info("\n%s", banner(sandbox.url))
+            await stop.wait()
+            log.info("Stopping the sandbox")
+    except OSError as exc:
+        log.error(
+            "The sandbox could not listen on %s:%s (%s); set SANDBOX_PORT", HOST, settings.sandbox_port, exc
+        )
+        return EXIT_PORT_IN_USE
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    return 0

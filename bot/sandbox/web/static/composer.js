@@ -1,0 +1,269 @@
+// The message box: plain messages, the `/` command menu, option fields with autocomplete, and sending.
+
+import { escapeHtml } from "./markdown.js";
+
+const TYPE_LABELS = { 3: "text", 4: "whole number", 5: "true/false", 6: "user", 7: "channel", 8: "role", 9: "user or role", 10: "number", 11: "file" };
+const MAX_LISTED = 200;
+
+function readFile(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve({
+      filename: file.name, content_type: file.type || "application/octet-stream",
+      data: String(reader.result).split(",", 2)[1] || "",
+    });
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+export class Composer {
+  constructor(deps) {
+    Object.assign(this, deps);
+    this.commands = [];
+    this.matches = [];
+    this.highlight = 0;
+    this.command = null;
+    this.timers = new Map();
+    this.input.addEventListener("input", () => this.onInput());
+    this.input.addEventListener("keydown", (event) => this.onKey(event));
+    this.root.addEventListener("submit", (event) => { event.preventDefault(); this.send(); });
+    this.popup.addEventListener("mousedown", (event) => {
+      const item = event.target.closest(".command-item");
+      if (item) { event.preventDefault(); this.choose(this.commands.find((c) => c.path === item.dataset.path)); }
+    });
+    this.form.querySelector("#command-cancel").addEventListener("click", () => this.reset());
+    this.options.addEventListener("input", (event) => this.onOptionInput(event));
+    this.options.addEventListener("keydown", (event) => this.onOptionKey(event));
+    this.options.addEventListener("mousedown", (event) => {
+      const item = event.target.closest(".autocomplete-item");
+      if (item) { event.preventDefault(); this.pickSuggestion(item); }
+    });
+    this.options.addEventListener("focusout", (event) => {
+      const field = event.target.closest(".option-field");
+      if (field) setTimeout(() => this.hideSuggestions(field), 150);
+    });
+  }
+
+  setCommands(commands) {
+    this.commands = commands;
+    if (this.command) this.command = commands.find((c) => c.path === this.command.path) || this.command;
+  }
+
+  // ----- choosing a command -----------------------------------------------------------------------
+  onInput() {
+    const text = this.input.value;
+    if (!text.startsWith("/")) { this.popup.hidden = true; return; }
+    const query = text.slice(1).trim().toLowerCase().replace(/\s+/g, " ");
+    this.matches = this.commands.filter((c) =>
+      c.path.startsWith(query) || c.display.toLowerCase().startsWith(query) || (query && c.path.includes(query))).slice(0, MAX_LISTED);
+    this.highlight = 0;
+    this.renderPopup();
+  }
+
+  renderPopup() {
+    if (!this.matches.length) {
+      this.popup.innerHTML = `<div class="popup-empty">No matching commands</div>`;
+      this.popup.hidden = false;
+      return;
+    }
+    this.popup.innerHTML = `<div class="popup-heading">Haikei commands</div>` + this.matches.map((c, i) => {
+      const opts = c.options.map((o) => `<span class="opt${o.required ? " required" : ""}">${escapeHtml(o.display)}</span>`).join("");
+      const lock = c.moderator ? `<span class="badge" title="Discord shows this only to members with Manage Server; Haikei checks on the server too">moderators</span>` : "";
+      return `<div class="command-item${i === this.highlight ? " highlighted" : ""}" data-path="${escapeHtml(c.path)}" role="option">` +
+        `<div class="command-line"><span class="command-name">/${escapeHtml(c.display)}</span>${opts}${lock}</div>` +
+        `<div class="command-desc">${escapeHtml(c.description)}</div></div>`;
+    }).join("");
+    this.popup.hidden = false;
+    this.popup.querySelector(".highlighted")?.scrollIntoView({ block: "nearest" });
+  }
+
+  onKey(event) {
+    if (!this.popup.hidden && this.matches.length) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        this.highlight = (this.highlight + step + this.matches.length) % this.matches.length;
+        this.renderPopup();
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        const typed = this.input.value.slice(1).trim().toLowerCase().replace(/\s+/g, " ");
+        this.choose(this.matches.find((c) => c.path === typed) || this.matches[this.highlight], event.key === "Enter");
+        return;
+      }
+    }
+    if (event.key === "Escape") this.reset();
+  }
+
+  choose(command, runIfSimple = false) {
+    if (!command) return;
+    this.popup.hidden = true;
+    this.command = command;
+    if (runIfSimple && !command.options.length) { this.send(); return; }
+    this.renderForm();
+  }
+
+  renderForm() {
+    const c = this.command;
+    this.form.hidden = false;
+    this.root.classList.add("has-command");
+    this.form.querySelector("#command-pill").textContent = `/${c.display}`;
+    this.form.querySelector("#command-description").textContent = c.description;
+    this.input.value = "";
+    this.input.placeholder = c.options.length ? "Fill in the options, then press Enter" : "Press Enter to send";
+    this.options.innerHTML = c.options.map((o) => this.fieldHtml(o)).join("") || `<div class="no-options">This command has no options.</div>`;
+    (this.options.querySelector("input, select") || this.input).focus();
+  }
+
+  fieldHtml(o) {
+    const id = `opt-${o.name}`;
+    const label = `<label for="${id}"><span class="opt-name">${escapeHtml(o.display)}</span>${o.required ? '<span class="required">*</span>' : ""}<span class="opt-type">${TYPE_LABELS[o.type] || ""}</span></label>`;
+    const title = escapeHtml(o.description || "");
+    const ctx = this.page.meta;
+    let control;
+    const choice = (value, text) => `<option value="${escapeHtml(value)}">${escapeHtml(text)}</option>`;
+    const empty = `<option value="">${o.required ? "choose…" : "(none)"}</option>`;
+    if (o.choices?.length) control = `<select id="${id}">${empty}${o.choices.map((x) => choice(x.value, x.name)).join("")}</select>`;
+    else if (o.type === 5) control = `<select id="${id}">${empty}${choice("true", "True")}${choice("false", "False")}</select>`;
+    else if (o.type === 6 || o.type === 9) {
+      const users = ctx.users.map((u) => choice(u.id, "@" + u.name));
+      const roles = o.type === 9 ? Object.entries(ctx.roles).filter(([, n]) => n !== "@everyone").map(([rid, n]) => choice(rid, "@" + n)) : [];
+      control = `<select id="${id}">${empty}${users.join("")}${roles.join("")}</select>`;
+    } else if (o.type === 8) control = `<select id="${id}">${empty}${Object.entries(ctx.roles).filter(([, n]) => n !== "@everyone").map(([rid, n]) => choice(rid, "@" + n)).join("")}</select>`;
+    else if (o.type === 7) control = `<select id="${id}">${empty}${ctx.channels.map((ch) => choice(ch.id, "#" + ch.name)).join("")}</select>`;
+    else if (o.type === 11) control = `<input id="${id}" type="file">`;
+    else {
+      const kind = o.type === 4 || o.type === 10 ? ` inputmode="decimal"` : "";
+      const max = o.max_length ? ` maxlength="${o.max_length}"` : "";
+      control = `<input id="${id}"${kind}${max} placeholder="${title}" autocomplete="off">`;
+    }
+    const suggestions = o.autocomplete ? `<div class="autocomplete popup" hidden></div>` : "";
+    return `<div class="option-field${o.autocomplete ? " has-autocomplete" : ""}" data-name="${escapeHtml(o.name)}" title="${title}">${label}${control}${suggestions}</div>`;
+  }
+
+  // ----- autocomplete -----------------------------------------------------------------------------
+  onOptionInput(event) {
+    const field = event.target.closest(".option-field");
+    if (!field) return;
+    delete event.target.dataset.value;
+    if (!field.classList.contains("has-autocomplete")) return;
+    clearTimeout(this.timers.get(field.dataset.name));
+    this.timers.set(field.dataset.name, setTimeout(() => this.suggest(field), 150));
+  }
+
+  async suggest(field) {
+    const input = field.querySelector("input");
+    const options = this.rawValues();
+    options[field.dataset.name] = input.value;
+    let choices = [];
+    try {
+      const data = await this.api("/api/autocomplete", {
+        path: this.command.path, options, focused: field.dataset.name,
+        user: this.page.user, channel: this.page.channel, locale: this.page.locale,
+      });
+      choices = data.choices;
+    } catch (error) {
+      choices = [];
+    }
+    const box = field.querySelector(".autocomplete");
+    if (document.activeElement !== input) return;
+    box.innerHTML = choices.length
+      ? choices.map((c, i) => `<div class="autocomplete-item${i === 0 ? " highlighted" : ""}" data-value="${escapeHtml(String(c.value))}" data-name="${escapeHtml(c.name)}">${escapeHtml(c.name)}</div>`).join("")
+      : `<div class="popup-empty">No suggestions</div>`;
+    box.hidden = false;
+  }
+
+  pickSuggestion(item) {
+    const field = item.closest(".option-field");
+    const input = field.querySelector("input");
+    input.value = item.dataset.name;
+    input.dataset.value = item.dataset.value;
+    this.hideSuggestions(field);
+    input.focus();
+  }
+
+  hideSuggestions(field) {
+    const box = field.querySelector(".autocomplete");
+    if (box) box.hidden = true;
+  }
+
+  onOptionKey(event) {
+    const field = event.target.closest(".option-field");
+    const box = field?.querySelector(".autocomplete");
+    const items = box && !box.hidden ? [...box.querySelectorAll(".autocomplete-item")] : [];
+    if (items.length && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      const at = items.findIndex((i) => i.classList.contains("highlighted"));
+      const next = (at + (event.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
+      items.forEach((i, n) => i.classList.toggle("highlighted", n === next));
+      return;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      const picked = items.find((i) => i.classList.contains("highlighted"));
+      if (picked) this.pickSuggestion(picked);
+      else this.send();
+    } else if (event.key === "Escape") {
+      if (items.length) this.hideSuggestions(field);
+      else this.reset();
+    }
+  }
+
+  // ----- sending ------------------------------------------------------------------------------------
+  rawValues() {
+    const values = {};
+    for (const field of this.options.querySelectorAll(".option-field")) {
+      const control = field.querySelector("input, select");
+      if (control.type === "file") continue;
+      const value = control.dataset.value ?? control.value;
+      if (value !== "") values[field.dataset.name] = value;
+    }
+    return values;
+  }
+
+  async send() {
+    if (!this.command) {
+      const text = this.input.value.trim();
+      if (!text) return;
+      if (text.startsWith("/")) { this.onInput(); return; }
+      try {
+        await this.api("/api/message", { user: this.page.user, channel: this.page.channel, content: text });
+        this.input.value = "";
+      } catch (error) {
+        this.toast(error.message);
+      }
+      return;
+    }
+    const values = this.rawValues();
+    for (const field of this.options.querySelectorAll(".option-field")) {
+      const file = field.querySelector("input[type=file]")?.files?.[0];
+      if (file) values[field.dataset.name] = await readFile(file);
+    }
+    const missing = this.command.options.filter((o) => o.required && !(o.name in values)).map((o) => o.display);
+    if (missing.length) { this.toast(`Fill in: ${missing.join(", ")}`); return; }
+    const command = this.command;
+    try {
+      const outcome = await this.api("/api/command", {
+        path: command.path, options: values, user: this.page.user, channel: this.page.channel, locale: this.page.locale,
+      });
+      this.reset();
+      this.handleOutcome(outcome);
+    } catch (error) {
+      this.toast(error.message);
+    }
+  }
+
+  reset() {
+    this.command = null;
+    this.popup.hidden = true;
+    this.form.hidden = true;
+    this.root.classList.remove("has-command");
+    this.options.innerHTML = "";
+    this.input.value = "";
+    const name = this.page.meta?.channels.find((c) => c.id === this.page.channel)?.name || "";
+    this.input.placeholder = `Message #${name}  —  type / for commands`;
+    this.input.focus();
+  }
+}
