@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench sync clean
+.PHONY: run sandbox test lint format bench sync clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-run: $(STAMP)  ## Run the bot
+run: $(STAMP)  ## Run the bot (the local sandbox when DISCORD_TOKEN is not set)
 	$(BIN)/python -m bot
+
+sandbox: $(STAMP)  ## Run the local sandbox explicitly
+	$(BIN)/python -m bot sandbox
 
 sync: $(STAMP)  ## Force-sync slash commands to Discord
 	$(BIN)/python -m bot sync
