@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -58,10 +58,15 @@ class Decider:
         return self._matchers[key]
 
     async def decide(self, guild: dict[str, Any], source: str, candidates: Sequence[Candidate]) -> None:
-        """Decide every candidate for this server, post or cluster the relevant ones, record why."""
+        """Decide every candidate for this server, post or cluster the relevant ones, record why.
+
+        Database calls are batched: one look-up of earlier alerts for all the items, one insert per new alert
+        (committed before it is posted, so a restart never reposts), and one final write of the message ids,
+        "also reported by" additions and decisions."""
         matcher = self.matcher(guild)
         mode = guild.get("relevance") or "strict"
         outcomes: list[dict[str, Any]] = []
+        publish: list[tuple[dict[str, Any], Candidate, tuple[str, ...], int]] = []
         for cand in candidates:
             verdict = matcher.judge(cand.item.title, plain_text(cand.item.summary), mode)
             row: dict[str, Any] = {
@@ -81,16 +86,34 @@ class Decider:
             elif not guild.get("channel_id"):
                 row["outcome"] = "no_channel"
             else:
-                row["outcome"], row["alert_id"] = await self._publish(
-                    guild, source, cand, verdict.matched, verdict.score
-                )
-        await self.db.run(store_items.record_outcomes, outcomes)
+                publish.append((row, cand, verdict.matched, verdict.score))
+        batch = _Batch()
+        if publish:
+            batch.earlier = await self.db.run(
+                store_items.posted_matches,
+                guild["guild_id"],
+                [(c.key, c.canonical) for _, c, _, _ in publish],
+            )
+        for i, (row, cand, matched, score) in enumerate(publish):
+            row["outcome"], row["alert_id"] = await self._publish(
+                guild, source, cand, matched, score, batch, i
+            )
+        await self.db.run(
+            store_items.finish_decisions, messages=batch.messages, members=batch.members, outcomes=outcomes
+        )
 
     async def _publish(
-        self, guild: dict[str, Any], source: str, cand: Candidate, matched: tuple[str, ...], score: int
+        self,
+        guild: dict[str, Any],
+        source: str,
+        cand: Candidate,
+        matched: tuple[str, ...],
+        score: int,
+        batch: _Batch,
+        position: int,
     ) -> tuple[str, int | None]:
         guild_id = guild["guild_id"]
-        existing = await self.db.run(store_items.posted_match, guild_id, cand.key, cand.canonical)
+        existing = batch.existing(position, cand)
         if existing is not None:
             return "duplicate", existing
         item = cand.item
@@ -104,11 +127,7 @@ class Decider:
             seen_at=now,
         )
         if match is not None:
-            await self.db.run(
-                store_items.add_member,
-                match.alert_id,
-                {"source": source, "url": item.link, "title": item.title},
-            )
+            batch.members.append((match.alert_id, {"source": source, "url": item.link, "title": item.title}))
             self.clustered += 1
             return "clustered", match.alert_id
         digest = bool(guild.get("digest_time"))
@@ -132,6 +151,7 @@ class Decider:
             "digest_state": "pending" if digest else None,
         }
         alert_id = await self.db.run(store_items.insert_alert, alert)
+        batch.inserted(alert_id, cand)
         self.posted += 1
         index.add(RecentAlert(alert_id, cand.canonical, item.title, now, tuple(alert["record_titles"])))
         if digest:
@@ -143,7 +163,7 @@ class Decider:
         except Exception:
             log.exception("Could not post alert %s in guild %s", alert_id, guild_id)
             return "post_failed", alert_id
-        await self.db.run(store_items.set_message, alert_id, guild["channel_id"], message_id)
+        batch.messages.append((alert_id, guild["channel_id"], message_id))
         return ("posted" if message_id else "post_failed"), alert_id
 
     async def _cluster_index(self, guild_id: int, now: datetime) -> ClusterIndex:
@@ -168,3 +188,30 @@ class Decider:
         except Exception:
             log.exception("Disclosure record lookup failed; posting without records")
             return []
+
+
+@dataclass
+class _Batch:
+    """One server's decisions on one feed's items: what the database knew before, what was added since."""
+
+    earlier: list[tuple[int | None, int | None]] = field(default_factory=list)
+    messages: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+    members: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    by_key: dict[str, int] = field(default_factory=dict)
+    by_url: dict[str, int] = field(default_factory=dict)
+
+    def inserted(self, alert_id: int, cand: Candidate) -> None:
+        self.by_key.setdefault(cand.key, alert_id)
+        if cand.canonical is not None:
+            self.by_url.setdefault(cand.canonical, alert_id)
+
+    def existing(self, position: int, cand: Candidate) -> int | None:
+        """What :func:`store_items.posted_match` would return now: an earlier alert with this key or URL
+        (those stored before the batch have lower ids), else one inserted in this batch, else a decision's."""
+        posted, decided = self.earlier[position]
+        if posted is not None:
+            return posted
+        ids = [i for i in (self.by_key.get(cand.key), self.by_url.get(cand.canonical or "")) if i is not None]
+        if ids:
+            return min(ids)
+        return decided

@@ -208,13 +208,14 @@ class Poller:
             )
             return
         report.fetched += 1
+        canonicals = [canonical_url(item.link) for item in parsed.items]
         items = [
-            (key, canonical_url(item.link), item.title) for key, item in zip(keys, parsed.items, strict=True)
+            (key, url, item.title) for key, url, item in zip(keys, canonicals, parsed.items, strict=True)
         ]
-        new_keys, _baseline = await self.db.run(store_items.mark_seen, feed["id"], items)
-        await self.db.run(
-            store.record_success,
+        new_keys, _baseline = await self.db.run(
+            store_items.record_fetch,
             feed["id"],
+            items,
             etag=result.etag,
             last_modified=result.last_modified,
             title=parsed.title,
@@ -223,11 +224,9 @@ class Poller:
         if not new_keys:
             return
         fresh = set(new_keys)
-        by_key = dict(zip(keys, parsed.items, strict=True))
+        by_key = {key: (item, url) for key, item, url in zip(keys, parsed.items, canonicals, strict=True)}
         candidates = [
-            Candidate(
-                feed_id=feed["id"], key=key, item=by_key[key], canonical=canonical_url(by_key[key].link)
-            )
+            Candidate(feed_id=feed["id"], key=key, item=by_key[key][0], canonical=by_key[key][1])
             for key in dict.fromkeys(keys)
             if key in fresh
         ]

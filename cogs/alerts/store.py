@@ -203,6 +203,20 @@ def record_success(
     next_due: float,
 ) -> None:
     """A 200 or 304: failures reset, validators and due time stored."""
+    with db.conn:
+        write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+
+
+def write_success(
+    db: Database,
+    feed_id: int,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None,
+    next_due: float,
+) -> None:
+    """:func:`record_success` inside the caller's transaction (it commits)."""
     changes: dict[str, Any] = {
         "failures": 0,
         "next_due": next_due,
@@ -213,8 +227,8 @@ def record_success(
         changes.update(etag=etag, last_modified=last_modified)
     if title:
         changes["title"] = title
-    with db.conn:
-        db["alerts_feeds"].update(feed_id, changes)
+    columns = ", ".join(f"{name} = ?" for name in changes)
+    db.execute(f"UPDATE alerts_feeds SET {columns} WHERE id = ?", [*changes.values(), feed_id])
 
 
 def record_failure(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from cogs.alerts.store import now_iso
+from cogs.alerts.store import now_iso, write_success
 
 SEEN_RETENTION = timedelta(days=60)
 OUTCOME_RETENTION = timedelta(days=30)
@@ -21,9 +21,36 @@ def mark_seen(
 ) -> tuple[list[str], bool]:
     """Remember ``(key, canonical url, title)`` items; return (keys not seen before, whether this was the
     feed's first successful fetch, whose items count as already seen so subscribing never floods)."""
+    with db.conn:
+        return _write_seen(db, feed_id, items)
+
+
+def record_fetch(
+    db: Database,
+    feed_id: int,
+    items: Sequence[tuple[str, str | None, str]],
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None,
+    next_due: float,
+) -> tuple[list[str], bool]:
+    """A 200 with items: :func:`mark_seen` and :func:`store.record_success` in one transaction."""
+    with db.conn:
+        result = _write_seen(db, feed_id, items)
+        write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+    return result
+
+
+def _write_seen(
+    db: Database, feed_id: int, items: Sequence[tuple[str, str | None, str]]
+) -> tuple[list[str], bool]:
+    """The work of :func:`mark_seen` inside the caller's transaction."""
     now = now_iso()
-    feed = db["alerts_feeds"].get(feed_id)
-    baseline = not feed["fetched_ok"]
+    row = db.execute("SELECT fetched_ok FROM alerts_feeds WHERE id = ?", [feed_id]).fetchone()
+    if row is None:
+        raise NotFoundError
+    baseline = not row[0]
     keys = list(dict.fromkeys(key for key, _, _ in items))
     known: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -36,35 +63,32 @@ def mark_seen(
                 [feed_id, *chunk],
             )
         )
-    new_rows = []
+    new_rows: list[tuple[Any, ...]] = []
+    new_keys: list[str] = []
     done: set[str] = set()
     for key, url, title in items:
         if key in known or key in done:
             continue
         done.add(key)
-        new_rows.append(
-            {
-                "feed_id": feed_id,
-                "item_key": key,
-                "url": url,
-                "title": title[:300],
-                "first_seen": now,
-                "last_seen": now,
-                "baseline": int(baseline),
-            }
+        new_keys.append(key)
+        new_rows.append((feed_id, key, url, title[:300], now, now, int(baseline)))
+    known_keys = list(known)
+    for start in range(0, len(known_keys), 500):
+        chunk = known_keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        db.execute(
+            f"UPDATE alerts_seen SET last_seen = ? WHERE feed_id = ? AND item_key IN ({marks})",
+            [now, feed_id, *chunk],
         )
-    with db.conn:
-        if known:
-            marks = ",".join("?" * len(known))
-            db.execute(
-                f"UPDATE alerts_seen SET last_seen = ? WHERE feed_id = ? AND item_key IN ({marks})",
-                [now, feed_id, *known],
-            )
-        if new_rows:
-            db["alerts_seen"].insert_all(new_rows, pk=("feed_id", "item_key"), ignore=True)
-        if baseline:
-            db["alerts_feeds"].update(feed_id, {"fetched_ok": 1})
-    return ([] if baseline else [r["item_key"] for r in new_rows]), baseline
+    if new_rows:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO alerts_seen (feed_id, item_key, url, title, first_seen, last_seen, baseline)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            new_rows,
+        )
+    if baseline:
+        db.execute("UPDATE alerts_feeds SET fetched_ok = 1 WHERE id = ?", [feed_id])
+    return ([] if baseline else new_keys), baseline
 
 
 def prune(db: Database, now: datetime | None = None) -> int:
@@ -100,6 +124,27 @@ def posted_match(db: Database, guild_id: int, item_key: str, canonical_url: str 
     return int(row[0]) if row else None
 
 
+def posted_matches(
+    db: Database, guild_id: int, items: Sequence[tuple[str, str | None]]
+) -> list[tuple[int | None, int | None]]:
+    """:func:`posted_match` for many ``(item key, canonical url)`` at once, its two sources apart: per item
+    (alert with the same key or URL, alert recorded in a decision for the URL), so a caller deciding several
+    items in turn can put the alerts it inserts meanwhile between the two, as :func:`posted_match` would."""
+    out: list[tuple[int | None, int | None]] = []
+    for item_key, canonical_url in items:
+        row = db.execute(
+            "SELECT id FROM alerts_posted WHERE guild_id = ?"
+            " AND (item_key = ? OR (canonical_url = ? AND ? IS NOT NULL)) ORDER BY id LIMIT 1",
+            [guild_id, item_key, canonical_url, canonical_url],
+        ).fetchone()
+        decided = db.execute(
+            "SELECT alert_id FROM alerts_outcomes WHERE guild_id = ? AND canonical_url = ? AND alert_id IS NOT NULL",
+            [guild_id, canonical_url or ""],
+        ).fetchone()
+        out.append((int(row[0]) if row else None, int(decided[0]) if decided else None))
+    return out
+
+
 def recent_alerts(db: Database, guild_id: int, since: datetime) -> list[dict[str, Any]]:
     return [
         _decode(row)
@@ -115,13 +160,17 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
     for key in ("matched", "record_ids", "record_titles", "record_labels", "members"):
         data[key] = json.dumps(list(data.get(key) or []), ensure_ascii=False)
     data.setdefault("posted_at", now_iso())
+    columns = list(data)
     with db.conn:
-        table = db["alerts_posted"].insert(data)
+        cursor = db.execute(
+            f"INSERT INTO alerts_posted ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [data[c] for c in columns],
+        )
         if data.get("feed_id") is not None:
             db.execute(
                 "UPDATE alerts_feeds SET items_posted = items_posted + 1 WHERE id = ?", [data["feed_id"]]
             )
-    return int(table.last_pk)
+    return int(cursor.lastrowid)
 
 
 def set_message(db: Database, alert_id: int, channel_id: int | None, message_id: int | None) -> None:
@@ -146,10 +195,46 @@ def add_member(db: Database, alert_id: int, member: dict[str, Any]) -> bool:
         return False
     members.append(member)
     with db.conn:
-        db["alerts_posted"].update(
-            alert_id, {"members": json.dumps(members, ensure_ascii=False), "edit_pending": 1}
-        )
+        _write_members(db, alert_id, members)
     return True
+
+
+def _write_members(db: Database, alert_id: int, members: list[dict[str, Any]]) -> None:
+    db.execute(
+        "UPDATE alerts_posted SET members = ?, edit_pending = 1 WHERE id = ?",
+        [json.dumps(members, ensure_ascii=False), alert_id],
+    )
+
+
+def finish_decisions(
+    db: Database,
+    *,
+    messages: Sequence[tuple[int, int | None, int | None]] = (),
+    members: Sequence[tuple[int, dict[str, Any]]] = (),
+    outcomes: Sequence[dict[str, Any]] = (),
+) -> None:
+    """After deciding a feed's items for one server, in one transaction: the message of each posted alert
+    ``(alert id, channel id, message id)`` (:func:`set_message`), each "also reported by" in order
+    (:func:`add_member`) and the decisions (:func:`record_outcomes`)."""
+    with db.conn:
+        if messages:
+            db.conn.executemany(
+                "UPDATE alerts_posted SET channel_id = ?, message_id = ? WHERE id = ?",
+                [(channel_id, message_id, alert_id) for alert_id, channel_id, message_id in messages],
+            )
+        lists: dict[int, list[dict[str, Any]] | None] = {}
+        for alert_id, member in members:
+            if alert_id not in lists:
+                row = db.execute("SELECT members FROM alerts_posted WHERE id = ?", [alert_id]).fetchone()
+                lists[alert_id] = json.loads(row[0] or "[]") if row else None
+            current = lists[alert_id]
+            if current is None or any(
+                m.get("url") == member.get("url") and m.get("source") == member.get("source") for m in current
+            ):
+                continue
+            current.append(member)
+            _write_members(db, alert_id, current)
+        _write_outcomes(db, outcomes)
 
 
 def take_pending_edits(db: Database) -> list[dict[str, Any]]:
@@ -191,19 +276,27 @@ def count_posted(db: Database, guild_id: int | None = None) -> int:
 
 def record_outcomes(db: Database, rows: Sequence[dict[str, Any]]) -> None:
     """Remember what was decided for each (server, item URL), newest decision wins."""
-    if not rows:
-        return
-    data = [
-        {
-            **row,
-            "terms": json.dumps(list(row.get("terms") or []), ensure_ascii=False),
-            "at": row.get("at") or now_iso(),
-        }
-        for row in rows
-        if row.get("canonical_url")
-    ]
     with db.conn:
-        db["alerts_outcomes"].upsert_all(data, pk=("guild_id", "canonical_url"))
+        _write_outcomes(db, rows)
+
+
+def _write_outcomes(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    now = now_iso()
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    for row in rows:
+        if not row.get("canonical_url"):
+            continue
+        data = {**row, "terms": json.dumps(list(row.get("terms") or []), ensure_ascii=False)}
+        data["at"] = row.get("at") or now
+        by_columns.setdefault(tuple(data), []).append(list(data.values()))
+    for columns, values in by_columns.items():
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("guild_id", "canonical_url"))
+        conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        db.conn.executemany(
+            f"INSERT INTO alerts_outcomes ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            f" ON CONFLICT (guild_id, canonical_url) {conflict}",
+            values,
+        )
 
 
 def why(db: Database, guild_id: int, canonical_url: str) -> dict[str, Any]:
