@@ -108,12 +108,7 @@ class ModerationCommands:
         except RecordError as exc:
             await self._form_error(interaction, exc, typed, save)
             return
-        try:
-            await self.bot.db.run(
-                partial(submissions.approve, actor_id=interaction.user.id), submission["id"], record
-            )
-        except submissions.AlreadyDecided:
-            await replies.ephemeral(interaction, t("disclosures.review.already", submission=submission["id"]))
+        if not await self._decide(interaction, t, submissions.approve, submission, record):
             return
         self.index.put(record["id"], store.titles_of(record))
         log.info("Submission %s approved as %s by %s", submission["id"], record["id"], interaction.user.id)
@@ -127,6 +122,22 @@ class ModerationCommands:
             ),
         )
         await self.notify_submitter(submission, "disclosures.dm.approved", title=record["title"])
+
+    async def _decide(
+        self,
+        interaction: discord.Interaction,
+        t: Any,
+        decide: Callable[..., Any],
+        submission: dict[str, Any],
+        detail: Any,
+    ) -> bool:
+        """Record the moderator's decision on a submission; False (after saying so) if it was already decided."""
+        try:
+            await self.bot.db.run(partial(decide, actor_id=interaction.user.id), submission["id"], detail)
+        except submissions.AlreadyDecided:
+            await replies.ephemeral(interaction, t("disclosures.review.already", submission=submission["id"]))
+            return False
+        return True
 
     async def _form_error(
         self, interaction: discord.Interaction, error: RecordError, typed: dict[str, str], save: Save
@@ -148,12 +159,7 @@ class ModerationCommands:
             reason = reason.strip()
             if not reason:
                 raise BadInput("disclosures.errors.empty_field", field=t("disclosures.review.reject_reason"))
-            try:
-                await self.bot.db.run(
-                    partial(submissions.reject, actor_id=inter.user.id), submission["id"], reason
-                )
-            except submissions.AlreadyDecided:
-                await replies.ephemeral(inter, t("disclosures.review.already", submission=submission["id"]))
+            if not await self._decide(inter, t, submissions.reject, submission, reason):
                 return
             await replies.ephemeral(inter, t("disclosures.review.rejected", submission=submission["id"]))
             await self.notify_submitter(submission, "disclosures.dm.rejected", reason=reason)
@@ -168,12 +174,7 @@ class ModerationCommands:
 
         async def done(inter: discord.Interaction, target_id: str) -> None:
             target = await self.record_or_404(target_id.strip())
-            try:
-                await self.bot.db.run(
-                    partial(submissions.merge, actor_id=inter.user.id), submission["id"], target["id"]
-                )
-            except submissions.AlreadyDecided:
-                await replies.ephemeral(inter, t("disclosures.review.already", submission=submission["id"]))
+            if not await self._decide(inter, t, submissions.merge, submission, target["id"]):
                 return
             merged = await self.record_or_404(target["id"])
             self.index.put(merged["id"], store.titles_of(merged))

@@ -14,6 +14,24 @@ DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _ROMAJI_HINTS = re.compile(r"[āīūēō]|\b(no|to|wa|ga|san|chi|shi)\b", re.IGNORECASE)
 
+# A record's facts, in the order of data/records.json (also the CSV columns).
+RECORD_FIELDS = (
+    "id",
+    "title",
+    "title_language",
+    "alt_titles",
+    "medium",
+    "companies",
+    "date",
+    "ai_uses",
+    "disclosure",
+    "credit_text",
+    "summary",
+    "response",
+    "sources",
+    "confidence",
+)
+
 LIMITS = {
     "title": 200,
     "alt_title": 200,

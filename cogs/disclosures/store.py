@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cogs.disclosures.normalise import normalise, search_text
+from cogs.disclosures.records import RECORD_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -173,27 +174,9 @@ def get_record(db: Database, record_id: str, *, include_hidden: bool = False) ->
     return record
 
 
-FIELDS = (
-    "id",
-    "title",
-    "title_language",
-    "alt_titles",
-    "medium",
-    "companies",
-    "date",
-    "ai_uses",
-    "disclosure",
-    "credit_text",
-    "summary",
-    "response",
-    "sources",
-    "confidence",
-)
-
-
 def portable(record: dict[str, Any]) -> dict[str, Any]:
     """Just the record's facts, in the shape of data/records.json (for export and the audit log)."""
-    return {key: record.get(key) for key in FIELDS}
+    return {key: record.get(key) for key in RECORD_FIELDS}
 
 
 def write_audited(

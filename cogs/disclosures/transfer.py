@@ -9,26 +9,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cogs.disclosures.records import RecordError, validate_record
+from cogs.disclosures.records import RECORD_FIELDS, RecordError, validate_record
 
 log = logging.getLogger(__name__)
 
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "title_language",
-    "alt_titles",
-    "medium",
-    "companies",
-    "date",
-    "ai_uses",
-    "disclosure",
-    "credit_text",
-    "summary",
-    "response",
-    "sources",
-    "confidence",
-)
+CSV_COLUMNS = RECORD_FIELDS
 JSON_CELLS = ("alt_titles", "companies", "ai_uses", "sources")  # list columns: JSON text inside the CSV cell
 
 

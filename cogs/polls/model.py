@@ -30,13 +30,11 @@ class VoteOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class Poll:
-    """One poll row with its options decoded."""
+class PollSettings:
+    """What a poll is created with: where it is, what it asks, how it is voted on and closed, and by whom."""
 
-    id: int
     guild_id: int
     channel_id: int
-    message_id: int | None
     question: str
     options: tuple[Option, ...]
     method: Method
@@ -46,8 +44,16 @@ class Poll:
     eligible_role_id: int | None
     ping_role_id: int | None
     closes_at: float
-    state: State
     created_by: int
+
+
+@dataclass(frozen=True)
+class Poll(PollSettings):
+    """One poll row with its options decoded."""
+
+    id: int
+    message_id: int | None
+    state: State
     created_at: float
     closed_at: float | None = None
 

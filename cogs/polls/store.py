@@ -16,6 +16,7 @@ from sqlite_utils import Database, Migrations
 from cogs.polls.model import (
     Choices,
     Poll,
+    PollSettings,
     State,
     VoteOutcome,
     decode_choices,
@@ -24,7 +25,6 @@ from cogs.polls.model import (
     normalize_choices,
 )
 from cogs.polls.options import Option
-from cogs.polls.tally import Method
 from cogs.polls.voter_keys import Voter
 
 migrations = Migrations("polls")
@@ -79,21 +79,8 @@ def _polls(db: Database) -> None:
 
 
 @dataclass(frozen=True)
-class NewPoll:
+class NewPoll(PollSettings):
     """What a moderator asked for, already validated."""
-
-    guild_id: int
-    channel_id: int
-    question: str
-    options: tuple[Option, ...]
-    method: Method
-    max_choices: int
-    secret: bool
-    hidden: bool
-    eligible_role_id: int | None
-    ping_role_id: int | None
-    closes_at: float
-    created_by: int
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,20 +14,11 @@ from bot.settings import Settings
 from cogs.alerts import store
 from cogs.alerts.recommended import RecommendedFeed
 from tests.cogs.alerts.feedserver import FeedServer, rss
-from tests.e2e.helpers import running_haikei
+from tests.e2e.helpers import assert_clean, running_haikei
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Toei Animation admits generative AI backgrounds in new anime"
-
-
-@pytest.fixture
-async def feed_server() -> AsyncIterator[FeedServer]:
-    server = await FeedServer().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def item(n: int, title: str, host: str = "news.example") -> dict[str, str]:
@@ -39,11 +29,6 @@ def item(n: int, title: str, host: str = "news.example") -> dict[str, str]:
         "date": "Mon, 06 Jan 2025 10:00:00 GMT",
         "description": "<p>Reported <b>today</b> @everyone</p>",
     }
-
-
-def assert_clean(emulator: Emulator) -> None:
-    assert emulator.limit_violations == []
-    assert emulator.deadline_misses == []
 
 
 def assert_no_pings(emulator: Emulator, message: dict[str, Any], role: int | None = None) -> None:

@@ -7,8 +7,7 @@ import pytest
 from bot.client import Haikei
 from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
-from tests.cogs.disclosures.e2e_support import answer_text, assert_clean, custom_ids
-from tests.e2e.helpers import running_haikei
+from tests.e2e.helpers import answer_text, assert_clean, custom_ids, running_haikei
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from PIL import Image, PngImagePlugin
 from bot.client import Haikei
 from bot.sandbox.emulator import Emulator
 from cogs.disclosures import store, submissions
-from tests.cogs.disclosures.e2e_support import answer_text, assert_clean, custom_ids
+from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 
 pytestmark = pytest.mark.e2e
 

@@ -9,15 +9,8 @@ import pytest
 from bot.client import Haikei
 from bot.sandbox.emulator import Emulator
 from cogs.polls import store
-from tests.cogs.polls.e2e_support import (
-    answer,
-    assert_clean,
-    ballots,
-    create,
-    custom_ids,
-    poll_count,
-    poll_message,
-)
+from tests.cogs.polls.e2e_support import ballots, create, poll_count, poll_message
+from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 
 pytestmark = pytest.mark.e2e
 
@@ -33,11 +26,11 @@ async def test_button_vote_change_remove_and_live_counts(haikei: Haikei, emulato
         f"poll:{poll_id}:res",
     ]
     first = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice")
-    assert "Your vote: **Yes**" in await answer(first)
+    assert "Your vote: **Yes**" in await answer_text(first)
     assert first.ephemeral
     changed = await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="alice")
-    assert "**No**" in await answer(changed)
-    await answer(await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="bob"))
+    assert "**No**" in await answer_text(changed)
+    await answer_text(await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="bob"))
     assert sorted(await ballots(haikei, poll_id)) == [[1], [1]]
     await emulator.wait_until(
         lambda: "Poll #1 · 2 votes" in poll_message(emulator, poll_id)["embeds"][0]["footer"]["text"],
@@ -45,9 +38,9 @@ async def test_button_vote_change_remove_and_live_counts(haikei: Haikei, emulato
     )
     assert "**No** — 2 (100%)" in poll_message(emulator, poll_id)["embeds"][0]["description"]
     removed = await emulator.driver.click(message, f"poll:{poll_id}:rm", user="alice")
-    assert await answer(removed) == "Your vote was removed."
+    assert await answer_text(removed) == "Your vote was removed."
     again = await emulator.driver.click(message, f"poll:{poll_id}:rm", user="alice")
-    assert await answer(again) == "You have not voted in this poll."
+    assert await answer_text(again) == "You have not voted in this poll."
     shown = await emulator.driver.click(message, f"poll:{poll_id}:res", user="carol")
     await shown.wait()
     assert shown.ephemeral and "**No** — 1 (100%)" in shown.embeds[0]["description"]
@@ -82,7 +75,7 @@ async def test_create_through_the_options_form(haikei: Haikei, emulator: Emulato
     assert opened.modal is not None
     inputs = custom_ids(opened.modal)
     submitted = await emulator.driver.submit_modal(opened, {inputs[1]: "Warm\nCool\nMonochrome\n"})
-    assert "Poll #1 is posted" in await answer(submitted)
+    assert "Poll #1 is posted" in await answer_text(submitted)
     poll = await haikei.db.run(store.get_poll, 1)
     assert poll is not None and [o.label for o in poll.options] == ["Warm", "Cool", "Monochrome"]
     assert_clean(emulator)
@@ -105,7 +98,7 @@ async def test_bad_input_is_refused_and_nothing_stored(
 ) -> None:
     options = {"question": "Q?", "options": "A|B|C", **options}
     result = await emulator.driver.command("poll create", options=options, user="mod")
-    text = await answer(result)
+    text = await answer_text(result)
     assert expected in text
     assert result.ephemeral
     assert await poll_count(haikei) == 0
@@ -119,7 +112,7 @@ async def test_members_cannot_create_unless_they_hold_the_poller_role(
     refused = await emulator.driver.command(
         "poll create", options={"question": "Q?", "options": "A|B"}, user="alice"
     )
-    assert "Only moderators" in await answer(refused)
+    assert "Only moderators" in await answer_text(refused)
     assert await poll_count(haikei) == 0
     setting = await emulator.driver.command("config pollers", options={"role": "Member"}, user="mod")
     await setting.wait()
@@ -137,11 +130,11 @@ async def test_select_for_many_options_and_multiple_choice_cap(haikei: Haikei, e
         and len(select["options"]) == 8
     )
     vote = await emulator.driver.select(message, f"poll:{poll_id}:sel", ["5", "1", "7"], user="alice")
-    assert "Artist 1, Artist 5, Artist 7" in await answer(vote)
+    assert "Artist 1, Artist 5, Artist 7" in await answer_text(vote)
     assert await ballots(haikei, poll_id) == [[1, 5, 7]]
     single_id, single = await create(emulator, options=options)
     one = await emulator.driver.select(single, f"poll:{single_id}:sel", ["4"], user="bob")
-    assert "Artist 4" in await answer(one)
+    assert "Artist 4" in await answer_text(one)
     assert_clean(emulator)
 
 
@@ -183,9 +176,9 @@ async def test_eligible_role_is_enforced(haikei: Haikei, emulator: Emulator) -> 
     emulator.give_role("bob", "Artists")
     poll_id, message = await create(emulator, eligible_role="Artists")
     refused = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice")
-    assert "only members with" in await answer(refused)
+    assert "only members with" in await answer_text(refused)
     accepted = await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="bob")
-    assert "Your vote" in await answer(accepted)
+    assert "Your vote" in await answer_text(accepted)
     assert await ballots(haikei, poll_id) == [[0]]
     assert_clean(emulator)
 
@@ -197,7 +190,7 @@ async def test_ping_role_is_the_only_mention(haikei: Haikei, emulator: Emulator)
     assert message["content"] == f"<@&{role_id}>"
     records = emulator.allowed_mentions_for(message["id"])
     assert records and records[-1].roles == [role_id] and records[-1].users == [] and not records[-1].everyone
-    await answer(await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice"))
+    await answer_text(await emulator.driver.click(message, f"poll:{poll_id}:v:0", user="alice"))
     others = [m for m in emulator.messages("general") if m["id"] != message["id"]]
     for other in others:
         assert all(

@@ -10,8 +10,8 @@ import pytest
 from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.polls import store
-from tests.cogs.polls.e2e_support import answer, assert_clean, ballots, create, poll_message
-from tests.e2e.helpers import running_haikei
+from tests.cogs.polls.e2e_support import ballots, create, poll_message
+from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ async def test_old_buttons_work_after_a_restart(settings: Settings, emulator: Em
         poll_id, message = await create(emulator)
     async with running_haikei(settings, emulator) as bot:
         vote = await emulator.driver.click(message, f"poll:{poll_id}:v:2", user="alice")
-        assert "Your vote: **Abstain**" in await answer(vote)
+        assert "Your vote: **Abstain**" in await answer_text(vote)
         assert await ballots(bot, poll_id) == [[2]]
     assert_clean(emulator)
 
@@ -29,7 +29,7 @@ async def test_old_buttons_work_after_a_restart(settings: Settings, emulator: Em
 async def test_overdue_poll_is_closed_at_start(settings: Settings, emulator: Emulator) -> None:
     async with running_haikei(settings, emulator) as bot:
         poll_id, message = await create(emulator)
-        await answer(await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="alice"))
+        await answer_text(await emulator.driver.click(message, f"poll:{poll_id}:v:1", user="alice"))
         await bot.db.run(
             lambda db: db.execute("UPDATE polls SET closes_at = ? WHERE id = ?", [time.time() - 60, poll_id])
         )

@@ -12,13 +12,15 @@ import pytest
 from bot.client import Haikei
 from bot.sandbox.emulator import Emulator
 from cogs.polls import store
-from tests.cogs.polls.e2e_support import answer, assert_clean, ballots, create, poll_message
+from cogs.polls.tally import Method
+from tests.cogs.polls.e2e_support import ballots, create, poll_message
+from tests.e2e.helpers import answer_text, assert_clean
 
 pytestmark = pytest.mark.e2e
 
 
 async def vote(emulator: Emulator, message: dict, custom_id: str, user: str) -> str:
-    return await answer(await emulator.driver.click(message, custom_id, user=user))
+    return await answer_text(await emulator.driver.click(message, custom_id, user=user))
 
 
 async def test_close_posts_results_with_chart_and_refuses_votes(haikei: Haikei, emulator: Emulator) -> None:
@@ -26,7 +28,7 @@ async def test_close_posts_results_with_chart_and_refuses_votes(haikei: Haikei, 
     await vote(emulator, message, f"poll:{poll_id}:v:0", "alice")
     await vote(emulator, message, f"poll:{poll_id}:v:1", "bob")
     closed = await emulator.driver.command("poll close", options={"poll": poll_id}, user="mod")
-    assert "is closed" in await answer(closed)
+    assert "is closed" in await answer_text(closed)
     result = emulator.messages("general")[-1]
     assert result["attachments"][0]["filename"] == f"poll-{poll_id}.png"
     assert "Tie between **Yes, No**" in result["embeds"][0]["description"]
@@ -34,7 +36,7 @@ async def test_close_posts_results_with_chart_and_refuses_votes(haikei: Haikei, 
     updated = poll_message(emulator, poll_id)
     assert updated["components"] == [] and "**Closed**" in updated["embeds"][0]["description"]
     again = await emulator.driver.command("poll close", options={"poll": poll_id}, user="mod")
-    assert "already closed" in await answer(again)
+    assert "already closed" in await answer_text(again)
     assert_clean(emulator)
 
 
@@ -45,7 +47,7 @@ async def test_reopen_extend_and_edit_with_audited_note(haikei: Haikei, emulator
     extended = await emulator.driver.command(
         "poll extend", options={"poll": poll_id, "duration": "1d"}, user="mod"
     )
-    assert "now closes" in await answer(extended)
+    assert "now closes" in await answer_text(extended)
     after = (await haikei.db.run(store.get_poll, poll_id)).closes_at
     assert after - before == pytest.approx(86_400, abs=2)
     edited = await emulator.driver.command(
@@ -53,7 +55,7 @@ async def test_reopen_extend_and_edit_with_audited_note(haikei: Haikei, emulator
         options={"poll": poll_id, "options": "Yes|No|Later", "note": "Abstain renamed"},
         user="mod",
     )
-    assert "was updated" in await answer(edited)
+    assert "was updated" in await answer_text(edited)
     current = poll_message(emulator, poll_id)
     assert "✏️ Edited: Abstain renamed" in current["embeds"][0]["description"]
     assert await ballots(haikei, poll_id) == [[0]]  # "Yes" kept its id, so its vote survived
@@ -62,11 +64,11 @@ async def test_reopen_extend_and_edit_with_audited_note(haikei: Haikei, emulator
         "extend",
         "edit",
     ]
-    await answer(await emulator.driver.command("poll close", options={"poll": poll_id}, user="mod"))
+    await answer_text(await emulator.driver.command("poll close", options={"poll": poll_id}, user="mod"))
     reopened = await emulator.driver.command(
         "poll reopen", options={"poll": poll_id, "duration": "3d"}, user="mod"
     )
-    assert "open again" in await answer(reopened)
+    assert "open again" in await answer_text(reopened)
     assert poll_message(emulator, poll_id)["components"]
     assert "Your vote" in await vote(emulator, poll_message(emulator, poll_id), f"poll:{poll_id}:v:3", "bob")
     assert_clean(emulator)
@@ -84,9 +86,9 @@ async def test_members_cannot_manage_and_other_servers_polls_are_not_found(
         ("poll delete", {}),
     ]:
         refused = await emulator.driver.command(path, options={"poll": poll_id, **extra}, user="alice")
-        assert "Only moderators" in await answer(refused), path
+        assert "Only moderators" in await answer_text(refused), path
     hidden = await emulator.driver.command("poll results", options={"poll": poll_id}, user="alice")
-    assert "hidden until it closes" in await answer(hidden)
+    assert "hidden until it closes" in await answer_text(hidden)
     assert (await haikei.db.run(store.get_poll, poll_id)).is_open  # type: ignore[union-attr]
     foreign = await haikei.db.run(
         store.create_poll,
@@ -95,7 +97,7 @@ async def test_members_cannot_manage_and_other_servers_polls_are_not_found(
             channel_id=2,
             question="Elsewhere",
             options=(await haikei.db.run(store.get_poll, poll_id)).options,  # type: ignore[union-attr]
-            method=store.Method.SINGLE,
+            method=Method.SINGLE,
             max_choices=1,
             secret=False,
             hidden=False,
@@ -107,7 +109,7 @@ async def test_members_cannot_manage_and_other_servers_polls_are_not_found(
     )
     for path in ("poll close", "poll results", "poll export"):
         missing = await emulator.driver.command(path, options={"poll": foreign}, user="mod")
-        assert "no poll with that number" in await answer(missing), path
+        assert "no poll with that number" in await answer_text(missing), path
     assert_clean(emulator)
 
 
@@ -116,7 +118,7 @@ async def test_hidden_poll_results_for_moderators_only(haikei: Haikei, emulator:
     await vote(emulator, message, f"poll:{poll_id}:v:2", "alice")
     assert "—" not in poll_message(emulator, poll_id)["embeds"][0]["description"]  # no counts on the message
     member = await emulator.driver.click(message, f"poll:{poll_id}:res", user="bob")
-    assert "hidden" in await answer(member)
+    assert "hidden" in await answer_text(member)
     mod = await emulator.driver.command("poll results", options={"poll": poll_id}, user="mod")
     await mod.wait()
     await mod.wait_until(lambda r: r.embeds)
@@ -128,7 +130,7 @@ async def test_public_export_lists_voters(haikei: Haikei, emulator: Emulator) ->
     poll_id, message = await create(emulator)
     await vote(emulator, message, f"poll:{poll_id}:v:1", "alice")
     exported = await emulator.driver.command("poll export", options={"poll": poll_id}, user="mod")
-    await answer(exported)
+    await answer_text(exported)
     attachment = (exported.attachments or (await exported.wait_followups(1))[0]["attachments"])[0]
     body = emulator.files[int(attachment["id"])].data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
@@ -148,7 +150,7 @@ async def test_secret_ballot_cannot_be_linked_to_members(
     assert "**Yes**" in await vote(emulator, message, f"poll:{poll_id}:v:0", "bob")  # changed own vote
     assert sorted(await ballots(haikei, poll_id)) == [[0], [0], [1]]
     exported = await emulator.driver.command("poll export", options={"poll": poll_id}, user="mod")
-    assert "tallies only" in await answer(exported)
+    assert "tallies only" in await answer_text(exported)
     attachment = (exported.attachments or (await exported.wait_followups(1))[0]["attachments"])[0]
     body = emulator.files[int(attachment["id"])].data.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(body)))[:3] == [["option", "total"], ["Yes", "2"], ["No", "1"]]
