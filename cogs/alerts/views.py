@@ -10,7 +10,7 @@ import discord
 
 from bot import replies
 from bot.checks import require_moderator
-from bot.errors import NotFound, UserFacingError, report
+from bot.errors import NotFound, UserFacingError, reports_errors
 from cogs.alerts import store, store_items
 from cogs.alerts.render import clip
 
@@ -48,13 +48,8 @@ class RecordButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:
     ) -> RecordButton:
         return cls(match["rid"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._run(interaction)
-        except Exception as exc:  # DynamicItems have no view error handler: answer like commands do
-            await report(interaction, exc, where=f"component {self.item.custom_id!r}")
-
-    async def _run(self, interaction: discord.Interaction) -> None:
         cog: Any = interaction.client.get_cog(DISCLOSURES_COG)  # type: ignore[attr-defined]
         if cog is None or not hasattr(cog, "show_record"):
             raise UserFacingError("alerts.errors.records_unavailable")
@@ -78,13 +73,8 @@ class DraftButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:d
     ) -> DraftButton:
         return cls(int(match["aid"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._run(interaction)
-        except Exception as exc:  # DynamicItems have no view error handler: answer like commands do
-            await report(interaction, exc, where=f"component {self.item.custom_id!r}")
-
-    async def _run(self, interaction: discord.Interaction) -> None:
         await require_moderator(interaction)
         cog: Any = interaction.client.get_cog(DISCLOSURES_COG)  # type: ignore[attr-defined]
         if cog is None or not hasattr(cog, "open_submission"):
@@ -120,13 +110,8 @@ class SubscribeRecommendedButton(discord.ui.DynamicItem[discord.ui.Button], temp
     ) -> SubscribeRecommendedButton:
         return cls()
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._run(interaction)
-        except Exception as exc:  # DynamicItems have no view error handler: answer like commands do
-            await report(interaction, exc, where=f"component {self.item.custom_id!r}")
-
-    async def _run(self, interaction: discord.Interaction) -> None:
         await require_moderator(interaction)
         cog = _alerts_cog(interaction)
         pairs = [(feed.url, feed.name) for feed in cog.recommended]

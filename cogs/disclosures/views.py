@@ -11,7 +11,7 @@ import discord
 
 from bot import replies
 from bot.checks import require_moderator
-from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, report
+from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, reports_errors
 from cogs.disclosures.embeds import clip
 
 if TYPE_CHECKING:
@@ -48,11 +48,9 @@ class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:
     ) -> SourcesButton:
         return cls(match["id"], item.label or "All sources")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await _cog(interaction).send_sources(interaction, self.record_id)
-        except Exception as exc:
-            await report(interaction, exc, where=self.item.custom_id)
+        await _cog(interaction).send_sources(interaction, self.record_id)
 
 
 class CorrectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:fix:(?P<id>{ID_RE})"):
@@ -72,11 +70,9 @@ class CorrectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:
     ) -> CorrectButton:
         return cls(match["id"], item.label or "Suggest a correction")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await _cog(interaction).open_correction(interaction, self.record_id)
-        except Exception as exc:
-            await report(interaction, exc, where=self.item.custom_id)
+        await _cog(interaction).open_correction(interaction, self.record_id)
 
 
 def record_buttons(record_id: str, t: Callable[..., str]) -> discord.ui.View:
