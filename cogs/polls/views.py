@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-from bot.errors import report
+from bot.errors import reports_errors
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +20,6 @@ VOTE_SELECT = "poll:{poll}:sel"
 BALLOT_FLOW = "poll:{poll}:{kind}"
 REMOVE_VOTE = "poll:{poll}:rm"
 SHOW_RESULTS = "poll:{poll}:res"
-
-
-async def guarded(interaction: discord.Interaction, what: str, work: Callable[[], Awaitable[None]]) -> None:
-    """Run a component handler; errors get the same ephemeral answer as commands (dynamic items only log)."""
-    try:
-        await work()
-    except Exception as error:
-        await report(interaction, error, where=what)
 
 
 def _voting(interaction: discord.Interaction) -> Any:
@@ -61,12 +52,9 @@ class VoteButton(
     ) -> VoteButton:
         return cls(int(match["poll"]), int(match["option"]), item.label or "?")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            self.custom_id,
-            lambda: _voting(interaction).vote(interaction, self.poll_id, [self.option_id]),
-        )
+        await _voting(interaction).vote(interaction, self.poll_id, [self.option_id])
 
 
 class VoteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"poll:(?P<poll>\d{1,19}):sel"):
@@ -82,12 +70,11 @@ class VoteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"poll:(?P<
     ) -> VoteSelect:
         return cls(int(match["poll"]), item)
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
         choices = [int(v) for v in values if str(v).isdigit()]
-        await guarded(
-            interaction, self.custom_id, lambda: _voting(interaction).vote(interaction, self.poll_id, choices)
-        )
+        await _voting(interaction).vote(interaction, self.poll_id, choices)
 
 
 class BallotFlowButton(
@@ -112,10 +99,9 @@ class BallotFlowButton(
     ) -> BallotFlowButton:
         return cls(int(match["poll"]), match["kind"], item.label or "Vote")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction, self.custom_id, lambda: _voting(interaction).start_flow(interaction, self.poll_id)
-        )
+        await _voting(interaction).start_flow(interaction, self.poll_id)
 
 
 class RemoveVoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<poll>\d{1,19}):rm"):
@@ -137,10 +123,9 @@ class RemoveVoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pol
     ) -> RemoveVoteButton:
         return cls(int(match["poll"]), item.label or "Remove my vote")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction, self.custom_id, lambda: _voting(interaction).remove(interaction, self.poll_id)
-        )
+        await _voting(interaction).remove(interaction, self.poll_id)
 
 
 class ShowResultsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<poll>\d{1,19}):res"):
@@ -162,10 +147,9 @@ class ShowResultsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"po
     ) -> ShowResultsButton:
         return cls(int(match["poll"]), item.label or "Show results")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction, self.custom_id, lambda: _voting(interaction).show_results(interaction, self.poll_id)
-        )
+        await _voting(interaction).show_results(interaction, self.poll_id)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
