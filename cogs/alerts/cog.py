@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.checks import moderator_only
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.replies import ephemeral, text
+from bot.text import clip
 from bot.ui.paginator import Paginator
 from cogs.alerts import recommended, store, store_items
 from cogs.alerts.embeds import INFO_COLOUR, feed_pages, why_embed
@@ -27,7 +28,7 @@ from cogs.alerts.parse import ParseError
 from cogs.alerts.poller import Poller, parse_and_identify
 from cogs.alerts.publisher import DiscordPublisher
 from cogs.alerts.relevance import Keywords, normalise
-from cogs.alerts.render import clip, safe_text
+from cogs.alerts.render import safe_text
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
 if TYPE_CHECKING:

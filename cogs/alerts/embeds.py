@@ -8,12 +8,12 @@ from typing import Any
 
 import discord
 
+from bot.text import clip
 from cogs.alerts.render import (
     FIELD_LIMIT,
     DigestLine,
     alert_card,
     also_reported_value,
-    clip,
     digest_description,
     safe_text,
 )

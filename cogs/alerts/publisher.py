@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.text import clip
 from cogs.alerts.embeds import alert_embed, digest_embed
-from cogs.alerts.render import clip, safe_text
+from cogs.alerts.render import safe_text
 from cogs.alerts.views import DISCLOSURES_COG, alert_view
 
 if TYPE_CHECKING:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.text import clip
+
 TITLE_LIMIT = 256
 SUMMARY_LIMIT = 300
 FIELD_LIMIT = 1024
@@ -57,17 +59,6 @@ def plain_text(html_text: str) -> str:
     text = _TAG.sub("", text)  # entities that decoded into tags
     text = _CONTROL.sub("", text)
     return " ".join(text.split())
-
-
-def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word where possible, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def safe_text(raw: str, limit: int) -> str:

@@ -11,8 +11,8 @@ import discord
 from bot import replies
 from bot.checks import require_moderator
 from bot.errors import NotFound, UserFacingError, reports_errors
+from bot.text import clip
 from cogs.alerts import store, store_items
-from cogs.alerts.render import clip
 
 if TYPE_CHECKING:
     from cogs.alerts.cog import Alerts

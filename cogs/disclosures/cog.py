@@ -18,9 +18,10 @@ from discord.ext import commands
 from bot import replies
 from bot.errors import BadInput, NotFound
 from bot.i18n import flatten
+from bot.text import clip
 from bot.ui.paginator import Paginator
 from cogs.disclosures import queries, store, submissions
-from cogs.disclosures.embeds import clip, company_embed, record_embed, result_pages, source_pages
+from cogs.disclosures.embeds import company_embed, record_embed, result_pages, source_pages
 from cogs.disclosures.image_check import ImageCheck
 from cogs.disclosures.moderation import ModerationCommands
 from cogs.disclosures.queries import Filters

@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.text import clip, clip_lines
 from cogs.disclosures.vocab import STATUS_COLOURS, STATUS_EMOJI, UNCONFIRMED_STATUSES, status_label_key
 
 Text = Callable[..., str]
@@ -18,30 +19,6 @@ FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
 PAGE_SIZE = 10
 SOURCES_IN_RECORD = 5
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending in … when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def clip_lines(lines: Sequence[str], limit: int, more: Callable[[int], str] | None = None) -> str:
-    """Whole lines joined until ``limit``; the rest summarised by ``more(count)`` when given."""
-    out: list[str] = []
-    used = 0
-    for i, line in enumerate(lines):
-        line = clip(line, limit)
-        tail = more(len(lines) - i - 1) if more and i < len(lines) - 1 else ""
-        if used + len(line) + 1 + len(tail) + 1 > limit:
-            rest = len(lines) - i
-            if more:
-                out.append(more(rest))
-            elif out:
-                out.append("…")
-            break
-        out.append(line)
-        used += len(line) + 1
-    return clip("\n".join(out), limit)
 
 
 def embed_size(embed: discord.Embed) -> int:

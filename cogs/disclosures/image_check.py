@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot import replies
-from cogs.disclosures.embeds import clip, clip_lines
+from bot.text import clip, clip_lines
 from cogs.disclosures.provenance import Signal, read_signals
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,11 @@ from discord.app_commands import Choice
 from bot import replies
 from bot.checks import moderator_only
 from bot.errors import BadInput
+from bot.text import clip
 from bot.ui.confirm import ask
 from bot.ui.paginator import Paginator
 from cogs.disclosures import forms, store, submissions
-from cogs.disclosures.embeds import clip, history_pages, record_embed, submission_embed
+from cogs.disclosures.embeds import history_pages, record_embed, submission_embed
 from cogs.disclosures.records import RecordError, slugify
 from cogs.disclosures.views import OneFieldModal, RecordFormModal, ReopenFormView, ReviewView
 

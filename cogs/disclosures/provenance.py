@@ -17,6 +17,8 @@ from typing import Any
 
 from PIL import Image
 
+from bot.text import clip
+
 log = logging.getLogger(__name__)
 
 IPTC_PREFIX = "http://cv.iptc.org/newscodes/digitalsourcetype/"
@@ -64,8 +66,7 @@ def sniff_mime(data: bytes) -> str | None:
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(" ".join(text.split()), limit)
 
 
 # ----- C2PA ---------------------------------------------------------------------------------

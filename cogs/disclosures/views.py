@@ -12,7 +12,7 @@ import discord
 from bot import replies
 from bot.checks import require_moderator
 from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, reports_errors
-from cogs.disclosures.embeds import clip
+from bot.text import clip
 
 if TYPE_CHECKING:
     from cogs.disclosures.cog import Disclosures

@@ -13,6 +13,7 @@ from bot import __version__, guild_settings
 from bot.checks import moderator_only
 from bot.i18n import language_of
 from bot.replies import ephemeral, send, text
+from bot.text import clip_lines
 from cogs.meta.help_text import group_lines
 
 if TYPE_CHECKING:
@@ -49,9 +50,7 @@ class Meta(commands.Cog):
         embed = discord.Embed(title=text(interaction, "help.title"), colour=EMBED_COLOUR)
         embed.description = text(interaction, "help.intro")
         for feature, lines in sorted(groups.items(), key=lambda kv: kv[0] != "meta"):
-            body = "\n".join(f"`{line.mention}` {line.description}" for line in lines)
-            if len(body) > 1024:
-                body = body[:1021].rsplit("\n", 1)[0] + "\n…"
+            body = clip_lines([f"`{line.mention}` {line.description}" for line in lines], 1024)
             embed.add_field(name=text(interaction, f"help.feature.{feature}"), value=body, inline=False)
         await ephemeral(interaction, embed=embed)
 

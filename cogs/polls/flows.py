@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.errors import ErrorReportingView
+from bot.text import clip_lines
 from cogs.polls.model import Poll
-from cogs.polls.summary import Text, fit_lines
+from cogs.polls.summary import Text
 from cogs.polls.tally import MAX_SCORE
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class RankFlow(BallotFlow):
             lines.append(self.t("polls.flow.rank_next", n=len(self.ranking) + 1))
         else:
             lines.append(self.t("polls.flow.ready"))
-        return fit_lines(lines, 1900)
+        return clip_lines(lines, 1900)
 
     def rebuild(self) -> None:
         self.clear_items()
@@ -146,7 +147,7 @@ class ScoreFlow(BallotFlow):
                     total=len(self.poll.options),
                 )
             )
-        return fit_lines(lines, 1900)
+        return clip_lines(lines, 1900)
 
     def rebuild(self) -> None:
         self.clear_items()

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.text import clip_lines
 from cogs.polls.model import Poll
-from cogs.polls.summary import Text, fit_lines, option_lines, outcome_line, round_lines
+from cogs.polls.summary import Text, option_lines, outcome_line, round_lines
 from cogs.polls.tally import Method, RunoffResult, Totals
 from cogs.polls.views import BallotFlowButton, RemoveVoteButton, ShowResultsButton, VoteButton, VoteSelect
 
@@ -64,7 +65,7 @@ def poll_embed(
     shown_notes = [n[:NOTE_LENGTH] for n in notes][-MAX_NOTES_SHOWN:]
     if shown_notes:
         lines += ["", *[t("polls.message.edit_note", note=n) for n in shown_notes]]
-    embed.description = fit_lines(lines, 4000)
+    embed.description = clip_lines(lines, 4000)
     votes = result.ballots if result is not None else 0
     embed.set_footer(text=t("polls.message.footer", id=poll.id, votes=votes)[:2048])
     return embed
@@ -108,6 +109,6 @@ def results_embed(poll: Poll, result: Totals | RunoffResult, t: Text, *, final: 
     lines = [f"**{poll.question}**", "", *option_lines(poll, result, t), "", outcome_line(poll, result, t)]
     if isinstance(result, RunoffResult) and result.rounds:
         lines += ["", t("polls.results.rounds"), *round_lines(poll, result, t)]
-    embed.description = fit_lines(lines, 4000)
+    embed.description = clip_lines(lines, 4000)
     embed.set_footer(text=t("polls.results.footer", ballots=result.ballots)[:2048])
     return embed

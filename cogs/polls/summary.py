@@ -5,7 +5,7 @@ Every function takes ``t(key, **params) -> str`` so the same code serves any lan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from cogs.polls.model import Poll
 from cogs.polls.tally import Method, RunoffResult, Totals, averages
@@ -68,17 +68,3 @@ def round_lines(poll: Poll, result: RunoffResult, t: Text) -> list[str]:
             )
         lines.append(line)
     return lines
-
-
-def fit_lines(lines: Sequence[str], limit: int, more: str = "…") -> str:
-    """Join lines with new lines, dropping the tail (marked with ``more``) to stay within ``limit``."""
-    out: list[str] = []
-    used = 0
-    for line in lines:
-        line = line if len(line) <= limit else line[: limit - 1] + "…"
-        if used + len(line) + 1 > limit - len(more) - 1:
-            out.append(more)
-            break
-        out.append(line)
-        used += len(line) + 1
-    return "\n".join(out)
