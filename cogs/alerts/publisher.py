@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.replies import NO_PINGS
 from bot.text import clip
 from cogs.alerts.embeds import alert_embed, digest_embed
 from cogs.alerts.render import safe_text
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
-
-NO_PINGS = discord.AllowedMentions.none()
 
 
 class DiscordPublisher:

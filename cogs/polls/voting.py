@@ -13,7 +13,7 @@ import discord
 
 from bot.checks import is_moderator, role_ids
 from bot.errors import NotFound, UserFacingError
-from bot.replies import text
+from bot.replies import NO_PINGS, text
 from cogs.polls import store
 from cogs.polls.flows import RankFlow, ScoreFlow
 from cogs.polls.live import LiveUpdater
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
-
-NO_PINGS = discord.AllowedMentions.none()
 
 
 class Voting:

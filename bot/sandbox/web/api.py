@@ -86,6 +86,14 @@ def _channel(emu: Emulator, ref: Any) -> str:
     return str(channel.id)
 
 
+def _actor(emu: Emulator, body: dict[str, Any], *, in_channel: bool = False) -> dict[str, str]:
+    """Who acts (and where) for a driver call: ``user`` and ``locale``, plus ``channel`` when asked."""
+    actor = {"user": _user(emu, body.get("user")), "locale": _locale(body.get("locale"))}
+    if in_channel:
+        actor["channel"] = _channel(emu, body.get("channel"))
+    return actor
+
+
 def command_label(emu: Emulator, message: dict[str, Any]) -> str | None:
     """The slash command a message answers, e.g. ``/poll create`` (None if not a command reply)."""
     iid = interaction_id(message)
@@ -190,9 +198,7 @@ async def post_command(request: web.Request) -> web.Response:
     result = await emu.driver.command(
         path,
         options,
-        user=_user(emu, body.get("user")),
-        channel=_channel(emu, body.get("channel")),
-        locale=_locale(body.get("locale")),
+        **_actor(emu, body, in_channel=True),
     )
     return await _outcome(result)
 
@@ -212,9 +218,7 @@ async def post_autocomplete(request: web.Request) -> web.Response:
             path,
             options,
             focused,
-            user=_user(emu, body.get("user")),
-            channel=_channel(emu, body.get("channel")),
-            locale=_locale(body.get("locale")),
+            **_actor(emu, body, in_channel=True),
             timeout=ANSWER_TIMEOUT,
         )
     except TimeoutError:
@@ -229,8 +233,7 @@ async def post_click(request: web.Request) -> web.Response:
     result = await emu.driver.click(
         str(body.get("message_id")),
         str(body.get("custom_id")),
-        user=_user(emu, body.get("user")),
-        locale=_locale(body.get("locale")),
+        **_actor(emu, body),
     )
     return await _outcome(result)
 
@@ -246,8 +249,7 @@ async def post_select(request: web.Request) -> web.Response:
         str(body.get("message_id")),
         str(body.get("custom_id")),
         values,
-        user=_user(emu, body.get("user")),
-        locale=_locale(body.get("locale")),
+        **_actor(emu, body),
     )
     return await _outcome(result)
 
@@ -262,9 +264,7 @@ async def post_modal(request: web.Request) -> web.Response:
     values = body.get("values")
     if not isinstance(values, dict):
         raise PageError("values must be an object")
-    result = await emu.driver.submit_modal(
-        opened, values, user=_user(emu, body.get("user")), locale=_locale(body.get("locale"))
-    )
+    result = await emu.driver.submit_modal(opened, values, **_actor(emu, body))
     return await _outcome(result)
 
 
@@ -275,8 +275,7 @@ async def post_context(request: web.Request) -> web.Response:
     result = await emu.driver.context_menu(
         str(body.get("name")),
         target_message=str(body.get("message_id")),
-        user=_user(emu, body.get("user")),
-        locale=_locale(body.get("locale")),
+        **_actor(emu, body),
     )
     return await _outcome(result)
 
