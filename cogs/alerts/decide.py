@@ -98,9 +98,7 @@ class Decider:
             row["outcome"], row["alert_id"] = await self._publish(
                 guild, source, cand, matched, score, batch, i
             )
-        await self.db.run(
-            store_items.finish_decisions, messages=batch.messages, members=batch.members, outcomes=outcomes
-        )
+        await self.db.run(store_items.finish_decisions, members=batch.members, outcomes=outcomes)
 
     async def _publish(
         self,
@@ -163,7 +161,8 @@ class Decider:
         except Exception:
             log.exception("Could not post alert %s in guild %s", alert_id, guild_id)
             return "post_failed", alert_id
-        batch.messages.append((alert_id, guild["channel_id"], message_id))
+        # Saved at once: a crash after this post must not lose the message that later edits reach.
+        await self.db.run(store_items.set_message, alert_id, guild["channel_id"], message_id)
         return ("posted" if message_id else "post_failed"), alert_id
 
     async def _cluster_index(self, guild_id: int, now: datetime) -> ClusterIndex:
@@ -195,7 +194,6 @@ class _Batch:
     """One server's decisions on one feed's items: what the database knew before, what was added since."""
 
     earlier: list[tuple[int | None, int | None]] = field(default_factory=list)
-    messages: list[tuple[int, int | None, int | None]] = field(default_factory=list)
     members: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     by_key: dict[str, int] = field(default_factory=dict)
     by_url: dict[str, int] = field(default_factory=dict)

@@ -174,8 +174,12 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
 
 
 def set_message(db: Database, alert_id: int, channel_id: int | None, message_id: int | None) -> None:
+    """Record where an alert was posted; committed before returning."""
     with db.conn:
-        db["alerts_posted"].update(alert_id, {"channel_id": channel_id, "message_id": message_id})
+        db.execute(
+            "UPDATE alerts_posted SET channel_id = ?, message_id = ? WHERE id = ?",
+            [channel_id, message_id, alert_id],
+        )
 
 
 def get_alert(db: Database, alert_id: int) -> dict[str, Any] | None:
@@ -209,19 +213,12 @@ def _write_members(db: Database, alert_id: int, members: list[dict[str, Any]]) -
 def finish_decisions(
     db: Database,
     *,
-    messages: Sequence[tuple[int, int | None, int | None]] = (),
     members: Sequence[tuple[int, dict[str, Any]]] = (),
     outcomes: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """After deciding a feed's items for one server, in one transaction: the message of each posted alert
-    ``(alert id, channel id, message id)`` (:func:`set_message`), each "also reported by" in order
+    """After deciding a feed's items for one server, in one transaction: each "also reported by" in order
     (:func:`add_member`) and the decisions (:func:`record_outcomes`)."""
     with db.conn:
-        if messages:
-            db.conn.executemany(
-                "UPDATE alerts_posted SET channel_id = ?, message_id = ? WHERE id = ?",
-                [(channel_id, message_id, alert_id) for alert_id, channel_id, message_id in messages],
-            )
         lists: dict[int, list[dict[str, Any]] | None] = {}
         for alert_id, member in members:
             if alert_id not in lists:
