@@ -62,6 +62,7 @@ class ClusterIndex:
     def __init__(self, alerts: Iterable[RecentAlert] = ()) -> None:
         self._alerts: list[RecentAlert] = []
         self._keys: list[str] = []
+        self._sorted_keys: list[str] = []  # tokens pre-sorted: token_sort_ratio without re-sorting per lookup
         self._by_url: dict[str, list[int]] = {}
         self._by_record: dict[str, list[int]] = {}
         for alert in sorted(alerts, key=lambda a: a.posted_at):
@@ -70,7 +71,9 @@ class ClusterIndex:
     def add(self, alert: RecentAlert) -> None:
         index = len(self._alerts)
         self._alerts.append(alert)
-        self._keys.append(title_key(alert.title))
+        key = title_key(alert.title)
+        self._keys.append(key)
+        self._sorted_keys.append(_sorted_tokens(key))
         if alert.canonical_url:
             self._by_url.setdefault(alert.canonical_url, []).append(index)
         for record in alert.record_titles:
@@ -89,7 +92,11 @@ class ClusterIndex:
         key = title_key(title)
         if key and len(key) >= 12 and self._keys:
             for _choice, _score, i in process.extract(
-                key, self._keys, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_SIMILARITY, limit=8
+                _sorted_tokens(key),
+                self._sorted_keys,
+                scorer=fuzz.ratio,
+                score_cutoff=TITLE_SIMILARITY,
+                limit=8,
             ):
                 if self._within(i, seen_at) and _similar_titles(key, self._keys[i]):
                     hits.append((i, "title"))
@@ -99,6 +106,11 @@ class ClusterIndex:
             return None
         index, reason = min(hits, key=lambda hit: (hit[0], ("url", "title", "record").index(hit[1])))
         return Match(self._alerts[index].alert_id, reason)
+
+
+def _sorted_tokens(key: str) -> str:
+    """What ``fuzz.token_sort_ratio`` compares: the words in sorted order."""
+    return " ".join(sorted(key.split()))
 
 
 def _similar_titles(key: str, other: str) -> bool:
