@@ -1,13 +1,15 @@
-"""`/disclosure` for members: lookup, search, company, recent, stats, submit; plus the public API other cogs use."""
+"""`/disclosure` for members: lookup, search, company, recent, stats; plus the public API other cogs use.
+
+Submissions and corrections live in contributions.py, moderation in moderation.py, the image check in
+image_check.py; all are mixed into the one ``Disclosures`` cog.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import logging
-import tomllib
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,24 +19,21 @@ from discord.ext import commands
 
 from bot import replies
 from bot.errors import BadInput, NotFound
-from bot.i18n import flatten
 from bot.text import clip
 from bot.ui.paginator import Paginator
-from cogs.disclosures import queries, store, submissions
+from cogs.disclosures import queries, store
+from cogs.disclosures.contributions import Contributions
 from cogs.disclosures.embeds import company_embed, record_embed, result_pages, source_pages
+from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.image_check import ImageCheck
 from cogs.disclosures.moderation import ModerationCommands
 from cogs.disclosures.queries import Filters
-from cogs.disclosures.records import RecordError, parse_urls
 from cogs.disclosures.schema import migrations
 from cogs.disclosures.search import Match, TitleIndex
 from cogs.disclosures.seed import import_seed
 from cogs.disclosures.views import (
     CorrectButton,
-    CorrectionModal,
-    ResemblanceView,
     SourcesButton,
-    SubmitModal,
     record_buttons,
 )
 from cogs.disclosures.vocab import AI_USES, MEDIUMS, STATUSES, status_label_key
@@ -44,10 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENGLISH = flatten(tomllib.loads((Path(__file__).parent / "locales" / "en.toml").read_text(encoding="utf-8")))
 AUTO_PICK_SCORE = 85.0  # a free-text lookup shows the best match outright at or above this score…
 AUTO_PICK_MARGIN = 5.0  # …when the runner-up trails it by at least this much
-RESEMBLES_SCORE = 88.0
 MAX_RESULTS = 250
 CLOSEST = 5
 
@@ -67,6 +64,7 @@ def _text_for(interaction: discord.Interaction) -> Any:
 
 
 class Disclosures(
+    Contributions,
     ModerationCommands,
     ImageCheck,
     commands.GroupCog,
@@ -267,93 +265,6 @@ class Disclosures(
         embeds[0].set_author(name=clip(t("disclosures.stats.title", count=total), 256))
         await replies.send(interaction, embeds=embeds, files=files)
 
-    @app_commands.command(name="submit", description=ENGLISH["cmd.disclosure.submit.description"])
-    async def submit(self, interaction: discord.Interaction) -> None:
-        await self.open_submission(interaction)
-
-    async def receive_submission(
-        self,
-        interaction: discord.Interaction,
-        *,
-        title: str,
-        companies: str,
-        uses: str,
-        sources: str,
-        notes: str,
-    ) -> None:
-        """Validate a member's submission, warn when it resembles a record, and queue it."""
-        t = _text_for(interaction)
-        title = " ".join(title.split())
-        if not title:
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.title_label"))
-        if not uses.strip():
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.uses_label"))
-        urls = _submitted_urls(sources, required=True)
-        similar = self.index.search(title, limit=1, cutoff=RESEMBLES_SCORE)
-        fields = {
-            "kind": "new",
-            "guild_id": interaction.guild_id,
-            "submitter_id": interaction.user.id,
-            "locale": str(interaction.locale),
-            "title": title,
-            "companies": companies.strip() or None,
-            "ai_uses": uses.strip(),
-            "notes": notes.strip() or None,
-            "source_urls": urls,
-            "similar_record_id": similar[0].record_id if similar else None,
-        }
-
-        async def queue(inter: discord.Interaction) -> None:
-            submission_id = await self.bot.db.run(partial(submissions.create, **fields))
-            receipt = t("disclosures.submit.receipt", id=submission_id)
-            if inter is interaction:
-                await replies.ephemeral(inter, receipt)
-            else:
-                await inter.response.edit_message(content=receipt, embed=None, view=None)
-
-        record = await self.bot.db.run(store.get_record, similar[0].record_id) if similar else None
-        if record is None:
-            await queue(interaction)
-            return
-        view = ResemblanceView(interaction.user.id, t, queue)
-        await replies.ephemeral(
-            interaction, t("disclosures.submit.resembles"), embed=record_embed(record, t), view=view
-        )
-
-    async def open_correction(self, interaction: discord.Interaction, record_id: str) -> None:
-        await self.record_or_404(record_id)
-        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))
-
-    async def receive_correction(
-        self, interaction: discord.Interaction, record_id: str, *, what: str, sources: str
-    ) -> None:
-        t = _text_for(interaction)
-        if not what.strip():
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.correct.what_label"))
-        urls = _submitted_urls(sources, required=False)
-        record = await self.record_or_404(record_id)
-        submission_id = await self.bot.db.run(
-            partial(
-                submissions.create,
-                kind="correction",
-                guild_id=interaction.guild_id,
-                submitter_id=interaction.user.id,
-                locale=str(interaction.locale),
-                title=record["title"],
-                notes=what.strip(),
-                source_urls=urls,
-                record_id=record_id,
-            )
-        )
-        await replies.ephemeral(
-            interaction,
-            t(
-                "disclosures.correct.receipt",
-                id=submission_id,
-                title=discord.utils.escape_markdown(record["title"]),
-            ),
-        )
-
     async def send_sources(self, interaction: discord.Interaction, record_id: str) -> None:
         record = await self.record_or_404(record_id)
         await Paginator(interaction.user.id, source_pages(record, _text_for(interaction))).start(
@@ -379,26 +290,8 @@ class Disclosures(
         """Answer ``interaction`` with the record's embed and buttons, privately."""
         await self.send_record(interaction, await self.record_or_404(record_id), ephemeral=True)
 
-    async def open_submission(
-        self, interaction: discord.Interaction, *, title: str = "", source_url: str = "", notes: str = ""
-    ) -> None:
-        """Open the submit form, optionally pre-filled (e.g. from a news alert)."""
-        modal = SubmitModal(self, _text_for(interaction), title=title, source_url=source_url, notes=notes)
-        await interaction.response.send_modal(modal)
-
     async def about_counts(self) -> dict[str, int]:
         return {"disclosures.about.records": await self.bot.db.run(store.count_published)}
-
-
-def _submitted_urls(text: str, *, required: bool) -> list[str]:
-    try:
-        return parse_urls(text, required=required)
-    except RecordError as exc:
-        if exc.reason == "":
-            raise BadInput("disclosures.errors.no_sources") from None
-        if exc.reason.startswith("more than"):
-            raise BadInput("disclosures.errors.too_many_sources", limit=10) from None
-        raise BadInput("disclosures.errors.bad_url", url=clip(exc.reason, 100)) from None
 
 
 def _render_charts(titles: dict[str, str], sections: dict[str, list[tuple[str, int]]]) -> dict[str, bytes]:
