@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.entities import Channel
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -20,7 +21,6 @@ from bot.sandbox.interactions import (
     build_interaction,
 )
 from bot.sandbox.options import DriverError, Resolved, build_options, find_command, nest, walk_path
-from bot.sandbox.state import Channel
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.entities import Channel, Role
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.limits import LimitViolation, Problem, describe
 from bot.sandbox.messages import MentionRecord, StoredFile
 from bot.sandbox.ratelimit import RateLimiter, Rule
-from bot.sandbox.state import Channel, Role, World
+from bot.sandbox.state import World
 
 if TYPE_CHECKING:
     from bot.sandbox.driver import Driver

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.entities import DM, Channel, User
 from bot.sandbox.messages import EPHEMERAL, LOADING
-from bot.sandbox.state import DM, Channel, User
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.sandbox.state import DM, Channel, User, iso_now
+from bot.sandbox.entities import DM, Channel, User, iso_now
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.entities import DM, Channel, Guild, Role, User
 from bot.sandbox.messages import make_attachment
-from bot.sandbox.state import DM, Channel, Guild, Role, User
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator

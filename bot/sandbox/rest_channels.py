@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.sandbox import permissions as perms
+from bot.sandbox.entities import DM, Channel
 from bot.sandbox.limits import check_message, error_body
 from bot.sandbox.messages import (
     build_message,
@@ -19,7 +20,6 @@ from bot.sandbox.messages import (
     resolve_attachments,
 )
 from bot.sandbox.responses import emu_of, error, jsonr, missing_permissions, no_content, unknown
-from bot.sandbox.state import DM, Channel
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
