@@ -40,6 +40,7 @@ _DST = re.compile(
 )
 MAX_TEXT = 1_000_000  # decompressed bytes read from any one text chunk
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+UNTRUSTED = "signingCredential.untrusted"  # C2PA status: the signing certificate chain is on no trust list
 EXCERPT = 300
 
 
@@ -90,10 +91,13 @@ def summarise_c2pa(manifest_store: dict[str, Any]) -> Signal:
             dst = action.get("digitalSourceType")
             if dst:
                 source_types.append(str(dst).removeprefix(IPTC_PREFIX))
+    statuses = manifest_store.get("validation_status") or []
+    codes = {str(s.get("code", "")) for s in statuses if isinstance(s, dict)}
     state = manifest_store.get("validation_state")
     if not state:
-        statuses = manifest_store.get("validation_status") or []
-        state = "Invalid" if any("failure" in str(s.get("code", "")) for s in statuses) else "Valid"
+        state = "Invalid" if any("failure" in code for code in codes) else "Valid"
+    if state == "Valid" and UNTRUSTED in codes:  # signature intact, but nobody on a trust list vouches for it
+        state = "Valid (untrusted signer)"
     ai = any(t in AI_SOURCE_TYPES for t in source_types) or bool(AI_SOFTWARE.search(generator))
     return Signal(
         "c2pa",

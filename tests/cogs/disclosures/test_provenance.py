@@ -130,4 +130,4 @@ def test_c2pa_manifest_store_summary() -> None:
             "validation_status": [{"code": "signingCredential.untrusted"}],
         }
     )
-    assert not human.ai and human.detail["validation"] == "Valid"
+    assert not human.ai and human.detail["validation"] == "Valid (untrusted signer)"
