@@ -78,7 +78,7 @@ def digest_embed(alerts: Sequence[dict[str, Any]], text: Text, day: str) -> disc
     lines = [DigestLine(a.get("title") or "", a.get("url"), a.get("source") or "") for a in alerts]
     return discord.Embed(
         title=text("alerts.digest.title", day=day, count=len(alerts)),
-        description=digest_description(lines, text("alerts.digest.more")),
+        description=digest_description(lines, text("alerts.digest.more", count="{count}")),
         colour=ALERT_COLOUR,
     )
 

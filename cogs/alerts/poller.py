@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 DISABLE_AFTER = 10
 BACKOFF_CAP_SECONDS = 6 * 3600
 JITTER_FRACTION = 0.2
+PRUNE_EVERY_SECONDS = 24 * 3600
 
 
 class Publisher(Protocol):
@@ -38,7 +39,9 @@ class Publisher(Protocol):
 
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]: ...
 
-    async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]]) -> int | None: ...
+    async def post_digest(
+        self, guild: dict[str, Any], alerts: list[dict[str, Any]], day: str
+    ) -> int | None: ...
 
 
 class Database(Protocol):
@@ -59,6 +62,7 @@ class CycleReport:
     edited: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     disabled: list[str] = field(default_factory=list)
+    pruned: int = 0
 
 
 def parse_and_identify(body: bytes, content_type: str | None) -> tuple[ParsedFeed, list[str]]:
@@ -95,6 +99,8 @@ class Poller:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-parse")
         self._task: asyncio.Task[None] | None = None
         self._cycle_lock = asyncio.Lock()
+        # The owner prunes once when it loads; the cycle prunes again each time a day has passed since.
+        self._last_prune = self.clock()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -148,7 +154,21 @@ class Poller:
                 except Exception:
                     log.exception("Could not edit alert %s", alert["id"])
             report.posted, report.clustered = self.decider.posted, self.decider.clustered
+            report.pruned = await self._prune_if_due()
             return report
+
+    async def _prune_if_due(self) -> int:
+        """Forget old seen items and decisions at most once a day during uptime, not only at load. The clock
+        paces it; the cut-off is wall time, like the timestamps the store writes."""
+        now = self.clock()
+        if now - self._last_prune < PRUNE_EVERY_SECONDS:
+            return 0
+        self._last_prune = now
+        try:
+            return int(await self.db.run(store_items.prune))
+        except Exception:
+            log.exception("Pruning seen items and decisions failed; trying again in a day")
+            return 0
 
     async def _fetch(
         self, feed: dict[str, Any]
@@ -273,8 +293,14 @@ class Poller:
     # ------------------------------------------------------------ digests
 
     async def run_digests(self, now: datetime | None = None) -> int:
-        """Post each digest server's daily list once its HH:MM (UTC) has passed today; return how many."""
-        now = now or datetime.fromtimestamp(self.clock(), UTC)
+        """Post each digest server's daily list once its HH:MM (UTC) has passed today; return how many.
+
+        Holds the cycle lock, so a digest never races a cycle or another digest run (no double posts).
+        """
+        async with self._cycle_lock:
+            return await self._run_digests(now or datetime.fromtimestamp(self.clock(), UTC))
+
+    async def _run_digests(self, now: datetime) -> int:
         today = now.date().isoformat()
         posted = 0
         for guild in await self.db.run(store.digest_guilds):
@@ -284,7 +310,7 @@ class Poller:
             message_id = None
             if alerts and guild.get("channel_id") and not guild.get("paused"):
                 try:
-                    message_id = await self.publisher.post_digest(guild, alerts)
+                    message_id = await self.publisher.post_digest(guild, alerts, today)
                     posted += 1
                 except Exception:
                     log.exception("Could not post the digest for guild %s", guild["guild_id"])

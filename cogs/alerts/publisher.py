@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -67,6 +66,8 @@ class DiscordPublisher:
         """One edit that brings the message up to date (members joined since the last edit)."""
         if not alert.get("message_id") or not alert.get("channel_id"):
             return
+        if alert.get("digest_state"):
+            return  # listed in a digest: its message_id is the digest's, which must not become this alert
         text = self.text_for(alert["guild_id"])
         channel = await self._channel(alert["channel_id"])
         message = channel.get_partial_message(alert["message_id"])  # type: ignore[attr-defined]
@@ -91,10 +92,10 @@ class DiscordPublisher:
             return []
         return list(await cog.records_mentioned(text))
 
-    async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]]) -> int | None:
+    async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]], day: str) -> int | None:
+        """Post the digest of ``day`` (the poller's date, YYYY-MM-DD)."""
         text = self.text_for(guild["guild_id"])
         channel = await self._channel(guild["channel_id"])
-        day = datetime.now(UTC).date().isoformat()
         message = await channel.send(embed=digest_embed(alerts, text, day), allowed_mentions=NO_PINGS)
         return message.id
 

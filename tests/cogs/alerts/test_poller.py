@@ -45,7 +45,7 @@ class FakePublisher:
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
         return [r for r in self.records if r["title"].lower() in text.lower()]
 
-    async def post_digest(self, guild: dict[str, Any], alerts_: list[dict[str, Any]]) -> int | None:
+    async def post_digest(self, guild: dict[str, Any], alerts_: list[dict[str, Any]], day: str) -> int | None:
         self.digests.append((guild["guild_id"], alerts_))
         return 777
 
