@@ -188,16 +188,17 @@ class Alerts(commands.Cog):
                 "alerts.errors.not_a_feed", reason=self._reason(interaction, f"parse_{exc.reason}", str(exc))
             ) from None
         label = (name or "").strip()[:100] or parsed.title or url
+        seen = [(k, canonical_url(i.link), i.title) for k, i in zip(keys, parsed.items, strict=True)]
         added, feed_id = await self.bot.db.run(
-            _subscribe_after_probe,
+            store_items.subscribe_after_probe,
             interaction.guild_id,
             url,
             label,
-            parsed.title,
-            keys,
-            parsed.items,
-            result,
-            self.poller.next_due(),
+            title=parsed.title,
+            seen=seen,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            next_due=self.poller.next_due(),
         )
         key = "alerts.add.done" if added else "alerts.add.already"
         await ephemeral(
@@ -389,28 +390,3 @@ class Alerts(commands.Cog):
         if self.bot.i18n.get(key, "en") is None:
             return safe_text(f"{reason}: {detail}", 300)
         return text(interaction, key, detail=safe_text(detail, 300))
-
-
-def _subscribe_after_probe(
-    db: Any,
-    guild_id: int,
-    url: str,
-    name: str,
-    title: str | None,
-    keys: list[str],
-    items: Any,
-    result: Any,
-    next_due: float,
-) -> tuple[bool, int]:
-    """Create/subscribe the feed; a feed never fetched before takes this probe as its silent first fetch."""
-    feed_id = store.ensure_feed(db, url, title)
-    feed = store.get_feed(db, feed_id) or {}
-    if not feed.get("fetched_ok"):
-        store_items.mark_seen(
-            db, feed_id, [(k, canonical_url(i.link), i.title) for k, i in zip(keys, items, strict=True)]
-        )
-        store.record_success(
-            db, feed_id, etag=result.etag, last_modified=result.last_modified, title=title, next_due=next_due
-        )
-    added = store.subscribe(db, guild_id, feed_id, name)
-    return added, feed_id

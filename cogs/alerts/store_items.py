@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from cogs.alerts import store
 from cogs.alerts.store import now_iso, write_success
 
 SEEN_RETENTION = timedelta(days=60)
@@ -327,3 +328,27 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("matched", "record_ids", "record_titles", "record_labels", "members"):
         out[key] = json.loads(out.get(key) or "[]")
     return out
+
+
+def subscribe_after_probe(
+    db: Database,
+    guild_id: int,
+    url: str,
+    name: str,
+    *,
+    title: str | None,
+    seen: Sequence[tuple[str, str | None, str]],
+    etag: str | None,
+    last_modified: str | None,
+    next_due: float,
+) -> tuple[bool, int]:
+    """Subscribe ``guild_id`` to ``url`` (``/alerts add``); a feed never fetched before takes this probe as its
+    silent first fetch, so its current ``seen`` items are never posted. Returns (newly subscribed, feed id)."""
+    feed_id = store.ensure_feed(db, url, title)
+    feed = store.get_feed(db, feed_id) or {}
+    if not feed.get("fetched_ok"):
+        mark_seen(db, feed_id, seen)
+        store.record_success(
+            db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due
+        )
+    return store.subscribe(db, guild_id, feed_id, name), feed_id
