@@ -44,22 +44,34 @@ class World:
 
     # ----- construction -----------------------------------------------------------------
     def _build_default_guild(self) -> Guild:
-        gid = self.ids.next()
-        guild = Guild(id=gid, name="Haikei Test Server", owner_id=self.owner.id)
-        self.guilds[gid] = guild
-        guild.roles[gid] = Role(id=gid, name="@everyone", permissions=perms.EVERYONE_DEFAULT, position=0)
+        guild = self.add_guild("Haikei Test Server", self.owner)
+        for name in ("alice", "bob", "carol"):
+            self.add_member(self.add_user(name), roles=["Member"], guild=guild)
+        return guild
+
+    def add_guild(self, name: str, owner: User | str, *, moderators: tuple[User | str, ...] = ()) -> Guild:
+        """A server with @everyone, Member and Moderator roles, #general/#alerts/#polls, the bot and its owner.
+
+        The owner and ``moderators`` get the Moderator role (Manage Server). Call before the bot connects (or
+        announce it yourself): the gateway sends GUILD_CREATE for every server at READY.
+        """
+        owner_user = self.user(owner)
+        guild = Guild(id=self.ids.next(), name=name, owner_id=owner_user.id)
+        self.guilds[guild.id] = guild
+        guild.roles[guild.id] = Role(
+            id=guild.id, name="@everyone", permissions=perms.EVERYONE_DEFAULT, position=0
+        )
         self.add_role("Member", permissions=0, guild=guild)
         self.add_role("Moderator", permissions=perms.bits(["manage_guild", "manage_messages"]), guild=guild)
         bot_role = self.add_role(
             self.bot.username, permissions=perms.EVERYONE_DEFAULT | perms.flag("manage_messages"), guild=guild
         )
         bot_role.managed, bot_role.bot_id = True, self.bot.id
-        for name in ("general", "alerts", "polls"):
-            self.add_channel(name, guild=guild)
+        for channel in ("general", "alerts", "polls"):
+            self.add_channel(channel, guild=guild)
         self.add_member(self.bot, roles=[bot_role.name], guild=guild)
-        self.add_member(self.owner, roles=["Moderator", "Member"], guild=guild)
-        for name in ("alice", "bob", "carol"):
-            self.add_member(self.add_user(name), roles=["Member"], guild=guild)
+        for user in (owner_user, *moderators):
+            self.add_member(user, roles=["Moderator", "Member"], guild=guild)
         return guild
 
     def add_user(self, username: str, *, bot: bool = False, dm_closed: bool = False) -> User:

@@ -64,3 +64,33 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pyte
     settings = Settings.from_env(env_file=env_file)
     assert settings.discord_token == "from-file"
     assert settings.log_level == "ERROR"
+
+
+def test_curator_settings() -> None:
+    settings = Settings.from_env(
+        {"CURATOR_USER_IDS": "11, 22,", "CURATOR_GUILD_ID": "33", "CURATOR_ROLE_ID": "44"}
+    )
+    assert settings.curator_user_ids == {11, 22}
+    assert (settings.curator_guild_id, settings.curator_role_id) == (33, 44)
+    assert Settings.from_env({}).curator_user_ids == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"CURATOR_USER_IDS": "11,bob"}, "CURATOR_USER_IDS must list Discord ids"),
+        ({"CURATOR_USER_IDS": "0"}, "CURATOR_USER_IDS must list Discord ids"),
+        ({"CURATOR_GUILD_ID": "x"}, "CURATOR_GUILD_ID must be a whole number"),
+        ({"CURATOR_ROLE_ID": "5"}, "CURATOR_ROLE_ID needs CURATOR_GUILD_ID"),
+    ],
+)
+def test_bad_curator_settings(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(names)):
+        Settings.from_env(env)
+
+
+def test_ballot_keys_live_beside_the_database_unless_set() -> None:
+    assert Settings.from_env({"DATABASE_PATH": "/srv/h/haikei.db"}).ballot_keys_path == Path(
+        "/srv/h/haikei-ballot-keys.db"
+    )
+    assert Settings.from_env({"BALLOT_KEYS_PATH": "/keys/b.db"}).ballot_keys_path == Path("/keys/b.db")
