@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from cogs.alerts.netguard import GuardError, check_address, check_url, is_allowed_host
+from cogs.alerts.netguard import GuardError, check_address, check_url, is_allowed_host, normalise_host
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class FeedFetcher:
         lookup: LookUp | None = None,
         max_connections: int = 64,
     ) -> None:
-        self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
+        self.allow_hosts = frozenset(normalise_host(h) for h in allow_hosts)
         self.limits = limits or FetchLimits()
         self.user_agent = user_agent
         self._lookup = lookup
@@ -178,21 +178,19 @@ class FeedFetcher:
         timeout = aiohttp.ClientTimeout(
             total=None, connect=self.limits.connect, sock_read=self.limits.sock_read
         )
-        current = url
+        target = _guard(url, self.allow_hosts)
         for _hop in range(self.limits.max_redirects + 1):
-            _guard(current, self.allow_hosts)
             try:
+                # ``target`` is the URL object the guard checked (host already IDNA-normalised by yarl):
+                # aiohttp connects to its ``raw_host``, so nothing is re-parsed between check and connect.
                 async with session.get(
-                    URL(current, encoded=_is_encoded(current)),
-                    headers=headers,
-                    allow_redirects=False,
-                    timeout=timeout,
+                    target, headers=headers, allow_redirects=False, timeout=timeout
                 ) as response:
                     if response.status in REDIRECT_STATUSES:
                         location = response.headers.get("Location")
                         if not location:
                             raise FetchError("bad_redirect", f"{response.status} without Location")
-                        current = str(response.url.join(URL(location)))
+                        target = _guard(location, self.allow_hosts, base=response.url)
                         continue
                     return await self._read(response)
             except RefusedByGuard as exc:
@@ -242,12 +240,10 @@ class FeedFetcher:
 _ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
 
-def _guard(url: str, allow_hosts: frozenset[str]) -> None:
+def _guard(url: str, allow_hosts: frozenset[str], base: URL | None = None) -> URL:
+    """The URL to request (first URL, or a redirect's Location against ``base``); FetchError when refused."""
     try:
-        check_url(url, allow_hosts)
+        return check_url(url, allow_hosts, base=base)
     except GuardError as exc:
-        raise FetchError(exc.reason, exc.detail) from None
-
-
-def _is_encoded(url: str) -> bool:
-    return "%" in url
+        reason = "bad_redirect" if base is not None and exc.reason == "bad_url" else exc.reason
+        raise FetchError(reason, exc.detail) from None

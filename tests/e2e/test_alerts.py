@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -181,6 +183,42 @@ async def test_add_refuses_internal_addresses_and_web_pages(
     assert "private or internal" in await answer(r)
     assert await haikei.db.run(store.count_feeds) == 0
     assert "/rss" not in feed_server.hits
+
+
+@pytest.fixture
+async def internal_server() -> AsyncIterator[FeedServer]:
+    """An internal target on 127.0.0.2 (not in the allow list): it must never see a request."""
+    server = await FeedServer(host="127.0.0.2").start()
+    server.documents["/feed"] = rss([], title="INTERNAL ADMIN PAGE")
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_add_refuses_look_alike_addresses_without_contacting_them(
+    haikei: Haikei, emulator: Emulator, feed_server: FeedServer, internal_server: FeedServer
+) -> None:
+    disguised = f"http://127\u30020\u30020\u30022:{internal_server.port}/feed"  # 127。0。0。2
+    r = await run(emulator, "alerts add", {"url": disguised})
+    refusal = await answer(r)
+    assert r.ephemeral and "look-alike" in refusal and "127.0.0.2" in refusal
+    assert "INTERNAL" not in refusal
+
+    # No port scanner: a port where nothing listens gets the very same answer.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        closed = disguised.replace(str(internal_server.port), str(probe.getsockname()[1]))
+        assert await answer(await run(emulator, "alerts add", {"url": closed})) == refusal
+
+    # Nor through a redirect from an allowed feed server (scheme-relative, fullwidth stops this time).
+    feed_server.redirects["/moved"] = f"//127\uff0e0\uff0e0\uff0e2:{internal_server.port}/feed"
+    r = await run(emulator, "alerts add", {"url": feed_server.url("/moved")})
+    assert r.ephemeral and "look-alike" in await answer(r)
+
+    assert feed_server.hits == {"/moved": 1}
+    assert internal_server.hits == {}
+    assert await haikei.db.run(store.count_feeds) == 0
 
 
 async def test_a_restart_never_reposts(

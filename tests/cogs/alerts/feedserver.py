@@ -1,4 +1,5 @@
-"""A local feed server on 127.0.0.1: well-formed RSS/Atom/RDF, 304s, and every fault a real feed can have."""
+"""A local feed server on loopback (127.0.0.1 by default): well-formed RSS/Atom/RDF, 304s, and every fault a
+real feed can have."""
 
 from __future__ import annotations
 
@@ -77,9 +78,12 @@ INVALID_XML = b'<?xml version="1.0"?><rss version="2.0"><channel><title>broken</
 
 @dataclass
 class FeedServer:
-    """Serves ``documents[path]`` (bytes, with an ETag) plus fixed fault routes; counts requests per path."""
+    """Serves ``documents[path]`` (bytes, with an ETag), ``redirects[path]`` (a 302 to that Location, sent as
+    written, non-ASCII included) and fixed fault routes on ``host``; counts requests per path."""
 
+    host: str = "127.0.0.1"
     documents: dict[str, bytes] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     conditional_hits: dict[str, int] = field(default_factory=dict)
@@ -87,8 +91,8 @@ class FeedServer:
     port: int = 0
     _runner: web.AppRunner | None = None
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        return f"http://{host or self.host}:{self.port}{path}"
 
     async def start(self) -> FeedServer:
         app = web.Application()
@@ -103,7 +107,7 @@ class FeedServer:
         app.router.add_route("GET", "/{path:.*}", self._document)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
@@ -119,6 +123,8 @@ class FeedServer:
     async def _document(self, request: web.Request) -> web.StreamResponse:
         self._count(request)
         path = request.path
+        if path in self.redirects:
+            return web.Response(status=302, headers={"Location": self.redirects[path]})
         if path not in self.documents:
             return web.Response(status=404, text="no such feed")
         body = self.documents[path]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.abc import ResolveResult
@@ -159,3 +160,85 @@ async def test_bad_schemes_never_reach_the_network(fetcher: FeedFetcher) -> None
     with pytest.raises(FetchError) as info:
         await fetcher.fetch("file:///etc/passwd")
     assert info.value.reason == "bad_scheme"
+
+
+# 127.0.0.2 written with look-alike characters; yarl's IDNA step turns every one into 127.0.0.2.
+CONFUSABLE_HOSTS = [
+    "127\u30020\u30020\u30022",  # ideographic full stop 。
+    "127\uff0e0\uff0e0\uff0e2",  # fullwidth full stop ．
+    "127\uff610\uff610\uff612",  # halfwidth ideographic full stop ｡
+    "\uff11\uff12\uff17.\uff10.\uff10.\uff12",  # fullwidth digits １２７.０.０.２
+    "127\u30020\u30020\u30022\u3002",  # with a trailing 。
+]
+
+
+@pytest.fixture
+async def forbidden_server() -> AsyncIterator[FeedServer]:
+    """The internal target: a feed server on 127.0.0.2, which is not in the allow list."""
+    server = await FeedServer(host="127.0.0.2").start()
+    server.documents["/feed"] = rss([], title="INTERNAL ADMIN PAGE")
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_the_forbidden_server_is_reachable_when_allowed(forbidden_server: FeedServer) -> None:
+    # The control for the tests below: were the guard to let a request through, the server would count it.
+    async with FeedFetcher(frozenset({"127.0.0.2"}), limits=FAST) as fetcher:
+        result = await fetcher.fetch(forbidden_server.url("/feed"))
+    assert b"INTERNAL ADMIN PAGE" in (result.body or b"")
+    assert forbidden_server.hits == {"/feed": 1}
+
+
+@pytest.mark.parametrize("host", CONFUSABLE_HOSTS)
+async def test_confusable_dots_never_reach_the_forbidden_address(
+    forbidden_server: FeedServer, fetcher: FeedFetcher, host: str
+) -> None:
+    with pytest.raises(FetchError) as info:
+        await fetcher.fetch(f"http://{host}:{forbidden_server.port}/feed")
+    assert info.value.reason == "disguised_address"
+    assert "INTERNAL" not in str(info.value)
+    assert forbidden_server.hits == {}
+
+
+@pytest.mark.parametrize("host", CONFUSABLE_HOSTS)
+async def test_a_redirect_to_confusable_dots_is_refused_at_that_hop(
+    feed_server: FeedServer, forbidden_server: FeedServer, fetcher: FeedFetcher, host: str
+) -> None:
+    feed_server.redirects["/moved"] = f"http://{host}:{forbidden_server.port}/feed"
+    feed_server.redirects["/moved-relative"] = f"//{host}:{forbidden_server.port}/feed"
+    for path in ("/moved", "/moved-relative"):
+        with pytest.raises(FetchError) as info:
+            await fetcher.fetch(feed_server.url(path))
+        assert info.value.reason == "disguised_address"
+    assert feed_server.hits == {"/moved": 1, "/moved-relative": 1}  # the allowed hop was requested
+    assert forbidden_server.hits == {}
+
+
+async def test_a_redirect_to_the_forbidden_address_is_refused_at_that_hop(
+    feed_server: FeedServer, forbidden_server: FeedServer, fetcher: FeedFetcher
+) -> None:
+    feed_server.redirects["/moved"] = forbidden_server.url("/feed")
+    with pytest.raises(FetchError) as info:
+        await fetcher.fetch(feed_server.url("/moved"))
+    assert info.value.reason == "refused_address"
+    assert forbidden_server.hits == {}
+
+
+async def test_a_refusal_says_nothing_about_what_listens_there(
+    forbidden_server: FeedServer, fetcher: FeedFetcher
+) -> None:
+    # No port scanner: an open port and a closed one give the same refusal, since neither is contacted.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        closed_port = probe.getsockname()[1]  # bound, never listening: nothing answers there
+        errors = []
+        for port in (forbidden_server.port, closed_port):
+            for host in ("127.0.0.2", CONFUSABLE_HOSTS[0]):
+                with pytest.raises(FetchError) as info:
+                    await fetcher.fetch(f"http://{host}:{port}/feed")
+                errors.append((info.value.reason, info.value.detail))
+    assert errors[:2] == errors[2:]
+    assert [reason for reason, _ in errors] == ["refused_address", "disguised_address"] * 2
+    assert forbidden_server.hits == {}
