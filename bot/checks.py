@@ -1,10 +1,14 @@
-"""Who counts as a moderator: Manage Server, or the server's moderator role (`/config modrole`).
+"""Who may do what: moderators of a server, and curators of the records every server shares.
 
+A moderator has Manage Server, or the server's moderator role (`/config modrole`) — in *that* server only.
+A curator is the application's owner (or a member of its team), a user in ``CURATOR_USER_IDS``, or a member
+holding ``CURATOR_ROLE_ID`` in the server ``CURATOR_GUILD_ID``; being a moderator somewhere never makes one.
 ``default_permissions`` only hides commands in Discord's client; these checks run on our side every time.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -12,7 +16,9 @@ import discord
 from discord import app_commands
 
 from bot import guild_settings
-from bot.errors import NotModerator, UserFacingError
+from bot.errors import NotCurator, NotModerator, UserFacingError
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -55,6 +61,56 @@ def moderator_only() -> Callable[[T], T]:
 
     async def predicate(interaction: discord.Interaction) -> bool:
         await require_moderator(interaction)
+        return True
+
+    return app_commands.check(predicate)
+
+
+async def is_curator(interaction: discord.Interaction) -> bool:
+    """True for the application's owner or team, ``CURATOR_USER_IDS``, and holders of the curator role."""
+    bot = interaction.client
+    user = interaction.user
+    settings = bot.settings  # type: ignore[attr-defined]
+    if user.id in settings.curator_user_ids or await bot.is_owner(user):  # type: ignore[attr-defined]
+        return True
+    if settings.curator_role_id is None or settings.curator_guild_id is None:
+        return False
+    return settings.curator_role_id in await _roles_in(bot, settings.curator_guild_id, interaction)
+
+
+async def _roles_in(bot: discord.Client, guild_id: int, interaction: discord.Interaction) -> list[int]:
+    """The user's role ids in ``guild_id``: from the interaction when it happens there, else asked of Discord."""
+    if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
+        return role_ids(interaction.user)
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        log.warning(
+            "CURATOR_GUILD_ID %s: the bot is not in that server; its curator role grants nothing", guild_id
+        )
+        return []
+    member = guild.get_member(interaction.user.id)
+    if member is None:
+        try:
+            member = await guild.fetch_member(interaction.user.id)
+        except discord.NotFound:
+            return []
+        except discord.HTTPException:
+            log.warning("Could not check curator role of user %s", interaction.user.id, exc_info=True)
+            return []
+    return role_ids(member)
+
+
+async def require_curator(interaction: discord.Interaction) -> None:
+    """Raise :class:`NotCurator` unless the user is a curator (for buttons and modals)."""
+    if not await is_curator(interaction):
+        raise NotCurator
+
+
+def curator_only() -> Callable[[T], T]:
+    """App-command check: curators only, whichever server the command is run in."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        await require_curator(interaction)
         return True
 
     return app_commands.check(predicate)

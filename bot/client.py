@@ -12,7 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
-from bot.command_sync import sync_if_changed
+from bot.command_sync import sync_if_changed, sync_scopes
 from bot.db import AsyncDatabase
 from bot.endpoint import discover_gateway, set_api_base
 from bot.errors import Tree
@@ -76,13 +76,20 @@ class Haikei(commands.Bot):
         await self.tree.set_translator(Translator(self.i18n))
         await self.load_feature_extensions()
         self.register_dynamic_items()
-        self.synced_on_start = await sync_if_changed(
-            self.tree,
-            self.db,
-            application_id=self.application_id or 0,
-            guild_id=self.settings.dev_guild_id,
-            force=self.force_sync,
-        )
+        synced = [
+            await sync_if_changed(
+                self.tree,
+                self.db,
+                application_id=self.application_id or 0,
+                guild_id=guild_id,
+                force=self.force_sync,
+                copy_global=copy_global,
+            )
+            for guild_id, copy_global in sync_scopes(
+                self.settings.dev_guild_id, self.settings.curator_guild_id
+            )
+        ]
+        self.synced_on_start = any(synced)
 
     async def load_feature_extensions(self) -> None:
         """Load each cog; one that fails is logged with its traceback and the rest still load."""

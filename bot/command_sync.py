@@ -38,10 +38,15 @@ async def sync_if_changed(
     application_id: int,
     guild_id: int | None = None,
     force: bool = False,
+    copy_global: bool = True,
 ) -> bool:
-    """Sync globally (or to ``guild_id`` for development) when the payload differs; return whether it synced."""
+    """Sync globally, or one server's commands, when the payload differs; return whether it synced.
+
+    With ``guild_id`` and ``copy_global`` (development) the global commands are copied into that server too;
+    without ``copy_global`` only the commands registered for that server are sent (the curators' server).
+    """
     guild = discord.Object(guild_id) if guild_id else None
-    if guild is not None:
+    if guild is not None and copy_global:
         tree.copy_global_to(guild=guild)
     digest = payload_hash(await tree_payload(tree, guild))
     key = f"command_hash:{application_id}:{guild_id or 'global'}"
@@ -52,3 +57,12 @@ async def sync_if_changed(
     await db.run(guild_settings.set_meta, key, digest)
     log.info("Synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
     return True
+
+
+def sync_scopes(dev_guild_id: int | None, curator_guild_id: int | None) -> list[tuple[int | None, bool]]:
+    """Where to sync, as (guild id or None for global, copy the global commands there): the development
+    server (everything) or global, plus the curators' server for its own commands when it is another one."""
+    scopes: list[tuple[int | None, bool]] = [(dev_guild_id, True)]
+    if curator_guild_id is not None and curator_guild_id != dev_guild_id:
+        scopes.append((curator_guild_id, False))
+    return scopes

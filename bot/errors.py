@@ -41,6 +41,13 @@ class NotModerator(UserFacingError, app_commands.CheckFailure):
         super().__init__("errors.not_moderator")
 
 
+class NotCurator(UserFacingError, app_commands.CheckFailure):
+    """Only curators (the application's owner or team, CURATOR_USER_IDS, CURATOR_ROLE_ID) may do this."""
+
+    def __init__(self) -> None:
+        super().__init__("errors.not_curator")
+
+
 def _permission_list(perms: list[str]) -> str:
     return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in perms)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import discord
 
+from bot.embeds import finish
+
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -18,9 +20,13 @@ async def send(
 ) -> discord.Message | None:
     """Send ``content``/``embed``/``view``/``file`` as the response, or as a follow-up once responded.
 
-    Mentions are off unless the caller passes ``allowed_mentions``.
+    Mentions are off unless the caller passes ``allowed_mentions``; embeds are made to fit Discord's limits.
     """
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    if kwargs.get("embed") is not None:
+        finish(kwargs["embed"])
+    for embed in kwargs.get("embeds") or ():
+        finish(embed)
     if content is not None:
         kwargs["content"] = content
     if interaction.response.is_done():

@@ -1,10 +1,32 @@
-"""Fit text into Discord's length limits without breaking words or lines where it can be helped (pure)."""
+"""Untrusted text made safe to show, and fitted into Discord's limits without breaking words (pure)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
+# Control characters (newline and tab kept), bidirectional overrides/isolates/marks, and invisible formatting
+# characters: text from members, feeds or files never carries them into what others see.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+_JOINERS = re.compile("[\u200c\u200d]")  # kept inside text (emoji, scripts) but never enough to show
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#:])")
+_MENTION = re.compile(r"@(everyone|here|&?\d+|!?\d+)", re.IGNORECASE)
+_MENTION_TAG = re.compile(r"<(@[!&]?|#)(\d+)>")
+ZWSP = "\u200b"
+
+
+def plain(text: str) -> str:
+    """``text`` without control, bidirectional-formatting and invisible characters."""
+    return _INVISIBLE.sub("", text)
+
+
+def is_blank(text: str | None) -> bool:
+    """True when ``text`` would show nothing at all (empty, spaces, or only invisible characters)."""
+    return not text or not _JOINERS.sub("", plain(text)).strip()
 
 
 def clip(text: str, limit: int) -> str:
@@ -31,3 +53,26 @@ def clip_lines(lines: Sequence[str], limit: int, more: Callable[[int], str] | No
         out.append(line)
         used += len(line) + 1
     return clip("\n".join(out), limit)
+
+
+def neutralise_mentions(text: str) -> str:
+    """Break ``@everyone``, ``@here`` and ``<@id>`` forms with a zero-width space so nothing can ping."""
+    text = _MENTION_TAG.sub(lambda m: f"<{m.group(1)}{ZWSP}{m.group(2)}>", text)
+    return _MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash every character Discord reads as formatting (bold, headings, links, spoilers, quotes…)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def untrusted(raw: str, limit: int, *, one_line: bool = False) -> str:
+    """Text from members, feeds or files, shown as typed: no invisible or bidi characters, no formatting,
+    no pings, at most ``limit`` characters (escaping counted); ``one_line`` folds all whitespace."""
+    text = plain(raw)
+    text = " ".join(text.split()) if one_line else text.strip()
+    shown = neutralise_mentions(escape_markdown(clip(text, limit)))
+    while len(shown) > limit:
+        text = clip(text, max(1, len(text) - (len(shown) - limit) - 1))
+        shown = neutralise_mentions(escape_markdown(text))
+    return shown

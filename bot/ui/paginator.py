@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import discord
 
 from bot import replies
+from bot.embeds import finish
 from bot.errors import ErrorReportingView, UserFacingError
 
 
@@ -19,7 +20,7 @@ class Paginator(ErrorReportingView):
         if not pages:
             raise ValueError("a paginator needs at least one page")
         self.owner_id = owner_id
-        self.pages = list(pages)
+        self.pages = [finish(page) for page in pages]
         self.index = 0
         self.message: discord.Message | discord.InteractionMessage | None = None
         self._sync_buttons()

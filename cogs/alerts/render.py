@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.text import clip
+from bot.text import clip, neutralise_mentions, plain, untrusted
 
 TITLE_LIMIT = 256
 SUMMARY_LIMIT = 300
@@ -20,11 +20,6 @@ MAX_ALSO = 10
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.IGNORECASE)
 _DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#:])")
-_MENTION = re.compile(r"@(everyone|here|&?\d+|!?\d+)", re.IGNORECASE)
-_MENTION_TAG = re.compile(r"<(@[!&]?|#)(\d+)>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-ZWSP = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -40,16 +35,6 @@ class AlertCard:
     record_labels: tuple[str, ...] = field(default=())
 
 
-def neutralise_mentions(text: str) -> str:
-    """Break ``@everyone``, ``@here`` and ``<@id>`` forms with a zero-width space so nothing can ping."""
-    text = _MENTION_TAG.sub(lambda m: f"<{m.group(1)}{ZWSP}{m.group(2)}>", text)
-    return _MENTION.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
-
-
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
 def plain_text(html_text: str) -> str:
     """Feed HTML (or text with entities) as one plain line: tags, scripts and entities gone."""
     text = _DROP.sub(" ", html_text)
@@ -57,18 +42,13 @@ def plain_text(html_text: str) -> str:
     text = _TAG.sub("", text)
     text = html.unescape(html.unescape(text)) if "&amp;" in text else html.unescape(text)
     text = _TAG.sub("", text)  # entities that decoded into tags
-    text = _CONTROL.sub("", text)
+    text = plain(text)
     return " ".join(text.split())
 
 
 def safe_text(raw: str, limit: int) -> str:
-    """Plain, markdown-escaped, mention-proof text within ``limit`` (escaping counted)."""
-    plain = plain_text(raw)
-    escaped = neutralise_mentions(escape_markdown(clip(plain, limit)))
-    while len(escaped) > limit:
-        plain = clip(plain, max(1, len(plain) - (len(escaped) - limit) - 1))
-        escaped = neutralise_mentions(escape_markdown(plain))
-    return escaped
+    """Feed text (HTML allowed) as one plain, markdown-escaped, mention-proof line within ``limit``."""
+    return untrusted(plain_text(raw), limit, one_line=True)
 
 
 def safe_url(url: str | None) -> str | None:

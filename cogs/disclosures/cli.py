@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from bot.db import apply_migrations, open_database
 from cogs.disclosures import queries, store
+from cogs.disclosures.audit import OPERATOR
 from cogs.disclosures.schema import migrations
 from cogs.disclosures.transfer import FileFormatError, read_rows, validated, write_records
 
@@ -51,7 +52,7 @@ def import_file(db: Any, path: Path) -> int:
     rows = list(read_rows(path))
     errors: list[tuple[int, str]] = []
     with tqdm(total=len(rows), unit="rows", disable=len(rows) < PROGRESS_FROM, file=sys.stderr) as bar:
-        report = store.import_records(db, validated(iter(rows), errors), progress=bar.update)
+        report = store.import_records(db, validated(iter(rows), errors), actor=OPERATOR, progress=bar.update)
     for line, reason in errors:
         sys.stderr.write(f"{path.name}:{line}: skipped: {reason}" + "\n")
     sys.stdout.write(

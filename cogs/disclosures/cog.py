@@ -1,7 +1,8 @@
 """`/disclosure` for members: lookup, search, company, recent, stats; plus the public API other cogs use.
 
-Submissions and corrections live in contributions.py, moderation in moderation.py, the image check in
-image_check.py; all are mixed into the one ``Disclosures`` cog.
+Submissions and corrections (and a member's own list) live in contributions.py and the image check in
+image_check.py, both mixed into this cog. The curators' `/curate` (curation.py) and the server moderators'
+`/submissions` (server_queue.py) are cogs of their own, so Discord can hide their top-level groups.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from cogs.disclosures.contributions import Contributions
 from cogs.disclosures.embeds import company_embed, record_embed, result_pages, source_pages
 from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.image_check import ImageCheck
-from cogs.disclosures.moderation import ModerationCommands
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.schema import migrations
 from cogs.disclosures.search import Match, TitleIndex
@@ -65,13 +65,12 @@ def _text_for(interaction: discord.Interaction) -> Any:
 
 class Disclosures(
     Contributions,
-    ModerationCommands,
     ImageCheck,
     commands.GroupCog,
     group_name="disclosure",
     group_description=ENGLISH["cmd.disclosure.description"],
 ):
-    """AI-disclosure records: look up, search, submit; moderators review and edit."""
+    """AI-disclosure records: look up, search, submit, see your own submissions; curators review and edit."""
 
     feature_key = "disclosures"
     dynamic_items = (SourcesButton, CorrectButton)
@@ -93,7 +92,7 @@ class Disclosures(
     async def cog_unload(self) -> None:
         self.remove_image_menu()
 
-    # ----- helpers shared with the moderation commands ------------------------------------
+    # ----- helpers shared with the curation commands --------------------------------------
     def title_choices(self, current: str) -> list[Choice[str]]:
         """Autocomplete: up to 25 records for the typed text (value is the record id)."""
         matches = self.index.search(current, limit=25) if current.strip() else []

@@ -10,9 +10,10 @@ from discord import app_commands
 
 from bot import replies
 from bot.errors import BadInput
-from bot.text import clip
+from bot.text import clip, plain
+from bot.ui.paginator import Paginator
 from cogs.disclosures import store, submissions
-from cogs.disclosures.embeds import record_embed
+from cogs.disclosures.embeds import list_pages, record_embed, submission_lines
 from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.records import RecordError, parse_urls
 from cogs.disclosures.search import TitleIndex
@@ -38,6 +39,19 @@ class Contributions:
     async def submit(self, interaction: discord.Interaction) -> None:
         await self.open_submission(interaction)
 
+    @app_commands.command(name="mine", description=ENGLISH["cmd.disclosure.mine.description"])
+    async def mine(self, interaction: discord.Interaction) -> None:
+        """The member's own submissions and corrections, from every server, with their state (private)."""
+        rows = await self.bot.db.run(submissions.of_submitter, interaction.user.id)
+        t = _text_for(interaction)
+        if not rows:
+            await replies.ephemeral(interaction, t("disclosures.mine.empty"))
+            return
+        pages = list_pages(
+            t("disclosures.mine.title", count=len(rows)), submission_lines(rows, t, private=True), t
+        )
+        await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
+
     async def receive_submission(
         self,
         interaction: discord.Interaction,
@@ -50,6 +64,7 @@ class Contributions:
     ) -> None:
         """Validate a member's submission, warn when it resembles a record, and queue it."""
         t = _text_for(interaction)
+        title, companies, uses, sources, notes = (plain(v) for v in (title, companies, uses, sources, notes))
         title = " ".join(title.split())
         if not title:
             raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.title_label"))
@@ -60,6 +75,7 @@ class Contributions:
         fields = {
             "kind": "new",
             "guild_id": interaction.guild_id,
+            "guild_name": interaction.guild.name if interaction.guild else None,
             "submitter_id": interaction.user.id,
             "locale": str(interaction.locale),
             "title": title,
@@ -95,6 +111,7 @@ class Contributions:
         self, interaction: discord.Interaction, record_id: str, *, what: str, sources: str
     ) -> None:
         t = _text_for(interaction)
+        what, sources = plain(what), plain(sources)
         if not what.strip():
             raise BadInput("disclosures.errors.empty_field", field=t("disclosures.correct.what_label"))
         urls = _submitted_urls(sources, required=False)
@@ -104,6 +121,7 @@ class Contributions:
                 submissions.create,
                 kind="correction",
                 guild_id=interaction.guild_id,
+                guild_name=interaction.guild.name if interaction.guild else None,
                 submitter_id=interaction.user.id,
                 locale=str(interaction.locale),
                 title=record["title"],

@@ -1,4 +1,9 @@
-"""`/disclosure review|edit|history|delete`: the moderators' side, mixed into the Disclosures cog."""
+"""`/curate review|edit|history|delete|restore`: the curators' side of the records every server shares.
+
+A cog of its own so its commands form their own top-level group, which Discord can hide from members
+(``default_permissions`` is ignored on subcommands) and which is registered only in ``CURATOR_GUILD_ID`` when
+that is set. Every command, button and modal checks ``is_curator`` on our side regardless.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +16,25 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
+from discord.ext import commands
 
 from bot import replies
-from bot.checks import moderator_only
-from bot.errors import BadInput
+from bot.checks import curator_only
+from bot.errors import BadInput, NotFound
+from bot.options import RowId
 from bot.text import clip
 from bot.ui.confirm import ask
 from bot.ui.paginator import Paginator
-from cogs.disclosures import forms, store, submissions
+from cogs.disclosures import audit, forms, store, submissions
+from cogs.disclosures.audit import Actor
 from cogs.disclosures.embeds import history_pages, record_embed, submission_embed
+from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.records import RecordError, slugify
 from cogs.disclosures.views import OneFieldModal, RecordFormModal, ReopenFormView, ReviewView
 
 if TYPE_CHECKING:
-    from cogs.disclosures.search import TitleIndex
+    from bot.client import Haikei
+    from cogs.disclosures.cog import Disclosures
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +45,37 @@ def _t(interaction: discord.Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
-class ModerationCommands:
-    """Review queue, edit, history, delete. Expects ``bot``, ``index`` and the helpers of the cog."""
+def curator(interaction: discord.Interaction) -> Actor:
+    """The acting curator, for the audit trail (who, as what, from which server)."""
+    return Actor(interaction.user.id, "curator", interaction.guild_id)
 
-    bot: Any
-    index: TitleIndex
 
-    async def record_or_404(self, record_id: str) -> dict[str, Any]:  # provided by the cog
-        raise NotImplementedError
+class Curation(commands.Cog):
+    """Review queue, edit, history, delete and restore of the shared records: curators only."""
 
-    def title_choices(self, current: str) -> list[Choice[str]]:  # provided by the cog
-        raise NotImplementedError
+    feature_key = "disclosures"
+
+    def __init__(self, bot: Haikei, records: Disclosures) -> None:
+        self.bot = bot
+        self.records = records
+
+    @property
+    def index(self) -> Any:
+        return self.records.index
+
+    async def record_or_404(self, record_id: str) -> dict[str, Any]:
+        return await self.records.record_or_404(record_id)
+
+    curate = app_commands.Group(
+        name="curate",
+        description=ENGLISH["cmd.curate.description"],
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
 
     # ----- review queue -------------------------------------------------------------------
-    @app_commands.command(
-        name="review", description="Review pending submissions and corrections (moderators)"
-    )
-    @app_commands.default_permissions(manage_guild=True)
-    @moderator_only()
+    @curate.command(name="review", description=ENGLISH["cmd.curate.review.description"])
+    @curator_only()
     async def review(self, interaction: discord.Interaction) -> None:
         await self.show_queue(interaction, after_id=0, edit=False)
 
@@ -70,8 +93,10 @@ class ModerationCommands:
             return
         pending = await self.bot.db.run(submissions.pending_count)
         record_title = self.index.title_of(row["record_id"]) if row["record_id"] else None
-        embed = submission_embed(row, t, record_title=record_title, pending=pending)
-        view = ReviewView(self, row, t)  # type: ignore[arg-type]
+        embed = submission_embed(
+            row, t, record_title=record_title, pending=pending, server=self.server_name(row)
+        )
+        view = ReviewView(self, row, t)
         if edit:
             await interaction.response.edit_message(content=None, embed=embed, view=view)
         else:
@@ -112,7 +137,9 @@ class ModerationCommands:
         if not await self._decide(interaction, t, submissions.approve, submission, record):
             return
         self.index.put(record["id"], store.titles_of(record))
-        log.info("Submission %s approved as %s by %s", submission["id"], record["id"], interaction.user.id)
+        log.info(
+            "Submission %s approved as %s by curator %s", submission["id"], record["id"], interaction.user.id
+        )
         await replies.ephemeral(
             interaction,
             t(
@@ -132,9 +159,9 @@ class ModerationCommands:
         submission: dict[str, Any],
         detail: Any,
     ) -> bool:
-        """Record the moderator's decision on a submission; False (after saying so) if it was already decided."""
+        """Record the curator's decision on a submission; False (after saying so) if it was already decided."""
         try:
-            await self.bot.db.run(partial(decide, actor_id=interaction.user.id), submission["id"], detail)
+            await self.bot.db.run(partial(decide, actor=curator(interaction)), submission["id"], detail)
         except submissions.AlreadyDecided:
             await replies.ephemeral(interaction, t("disclosures.review.already", submission=submission["id"]))
             return False
@@ -220,10 +247,9 @@ class ModerationCommands:
             log.warning("DM to submitter %s failed: %s", submission["submitter_id"], exc)
 
     # ----- edit / history / delete ------------------------------------------------------------
-    @app_commands.command(name="edit", description="Edit a record (moderators)")
-    @app_commands.describe(id="The record (type its title)")
-    @app_commands.default_permissions(manage_guild=True)
-    @moderator_only()
+    @curate.command(name="edit", description=ENGLISH["cmd.curate.edit.description"])
+    @app_commands.describe(id=ENGLISH["cmd.curate.edit.id.description"])
+    @curator_only()
     async def edit(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         stored = await self.record_or_404(id)
 
@@ -234,7 +260,7 @@ class ModerationCommands:
                 await self._form_error(inter, exc, typed, save)
                 return
             saved = await self.bot.db.run(
-                partial(store.save_record, actor_id=inter.user.id, action="edit"), record
+                partial(store.save_record, actor=curator(inter), action="edit"), record
             )
             self.index.put(saved["id"], store.titles_of(saved))
             t = _t(inter)
@@ -249,25 +275,22 @@ class ModerationCommands:
         )
         await interaction.response.send_modal(modal)
 
-    @app_commands.command(name="history", description="See who changed a record and when (moderators)")
-    @app_commands.describe(id="The record (type its title)")
-    @app_commands.default_permissions(manage_guild=True)
-    @moderator_only()
+    @curate.command(name="history", description=ENGLISH["cmd.curate.history.description"])
+    @app_commands.describe(id=ENGLISH["cmd.curate.history.id.description"])
+    @curator_only()
     async def history(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         record_id = id.strip()
-        entries = await self.bot.db.run(store.history, record_id)
+        entries = await self.bot.db.run(audit.history, record_id)
         t = _t(interaction)
         if not entries:
             await replies.ephemeral(interaction, t("disclosures.history.empty", id=clip(record_id, 100)))
             return
-        await Paginator(interaction.user.id, history_pages(record_id, entries, t)).start(
-            interaction, ephemeral=True
-        )
+        pages = history_pages(record_id, entries, t, server=self.guild_label)
+        await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
 
-    @app_commands.command(name="delete", description="Delete a record (moderators)")
-    @app_commands.describe(id="The record (type its title)")
-    @app_commands.default_permissions(manage_guild=True)
-    @moderator_only()
+    @curate.command(name="delete", description=ENGLISH["cmd.curate.delete.description"])
+    @app_commands.describe(id=ENGLISH["cmd.curate.delete.id.description"])
+    @curator_only()
     async def delete(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         record = await self.record_or_404(id)
         t = _t(interaction)
@@ -279,14 +302,68 @@ class ModerationCommands:
             key = "ui.cancelled" if answer.value is False else "ui.timed_out"
             await followup.send(t(key), ephemeral=True)
             return
-        await self.bot.db.run(partial(store.delete_record, actor_id=interaction.user.id), record["id"])
+        await self.bot.db.run(partial(store.delete_record, actor=curator(interaction)), record["id"])
         self.index.remove(record["id"])
         await followup.send(
             t("disclosures.delete.done", title=record["title"], id=record["id"]), ephemeral=True
         )
 
+    @curate.command(name="restore", description=ENGLISH["cmd.curate.restore.description"])
+    @app_commands.describe(
+        id=ENGLISH["cmd.curate.restore.id.description"],
+        entry=ENGLISH["cmd.curate.restore.entry.description"],
+    )
+    @curator_only()
+    async def restore(
+        self,
+        interaction: discord.Interaction,
+        id: app_commands.Range[str, 1, 100],
+        entry: RowId | None = None,
+    ) -> None:
+        record_id = id.strip()
+        t = _t(interaction)
+        try:
+            record = await self.bot.db.run(
+                partial(store.restore_record, actor=curator(interaction), entry_id=entry), record_id
+            )
+        except store.RestoreError as exc:
+            raise NotFound(
+                f"disclosures.restore.{exc.reason}", id=clip(record_id, 100), entry=entry
+            ) from None
+        except RecordError as exc:
+            raise BadInput("disclosures.restore.invalid", reason=clip(exc.reason, 300)) from None
+        self.index.put(record["id"], store.titles_of(record))
+        await replies.ephemeral(
+            interaction,
+            t("disclosures.restore.done", title=record["title"], id=record["id"]),
+            embed=record_embed(record, t),
+        )
+
+    @restore.autocomplete("id")
+    async def _restore_id(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        deleted = await self.bot.db.run(audit.deleted_ids, current.strip())
+        live = self.records.title_choices(current)[: max(0, 25 - len(deleted))]
+        return [Choice(name=f"{record_id} (deleted)", value=record_id) for record_id in deleted] + live
+
     @edit.autocomplete("id")
     @history.autocomplete("id")
     @delete.autocomplete("id")
     async def _record_id(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return self.title_choices(current)
+        return self.records.title_choices(current)
+
+    # ----- where things came from ---------------------------------------------------------
+    def guild_label(self, guild_id: int | None) -> str | None:
+        """A server's name when the bot knows it (else its id); None outside a server."""
+        if guild_id is None:
+            return None
+        guild = self.bot.get_guild(guild_id)
+        return f"{guild.name} ({guild_id})" if guild else str(guild_id)
+
+    def server_name(self, submission: dict[str, Any]) -> str | None:
+        """Which server a submission came from (the name it had then, when the bot is no longer there)."""
+        guild_id = submission.get("guild_id")
+        if guild_id is None:
+            return None
+        guild = self.bot.get_guild(guild_id)
+        name = guild.name if guild else submission.get("guild_name")
+        return f"{name} ({guild_id})" if name else str(guild_id)

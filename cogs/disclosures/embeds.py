@@ -7,35 +7,14 @@ from typing import Any
 
 import discord
 
-from bot.text import clip, clip_lines
+from bot.embeds import DESCRIPTION_LIMIT, FIELD_LIMIT, FOOTER_LIMIT, TITLE_LIMIT, add_field, finish
+from bot.text import clip, clip_lines, untrusted
 from cogs.disclosures.vocab import STATUS_COLOURS, STATUS_EMOJI, UNCONFIRMED_STATUSES, status_label_key
 
 Text = Callable[..., str]
 
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_LIMIT = 1024
-FOOTER_LIMIT = 2048
-TOTAL_LIMIT = 6000
 PAGE_SIZE = 10
 SOURCES_IN_RECORD = 5
-
-
-def embed_size(embed: discord.Embed) -> int:
-    size = len(embed.title or "") + len(embed.description or "") + len(embed.footer.text or "")
-    size += len(embed.author.name or "")
-    return size + sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
-
-
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Shorten the description (then drop trailing fields) until the embed fits in 6000 characters."""
-    excess = embed_size(embed) - TOTAL_LIMIT
-    if excess > 0 and embed.description:
-        keep = max(0, len(embed.description) - excess - 1)
-        embed.description = clip(embed.description, keep) if keep else None
-    while embed_size(embed) > TOTAL_LIMIT and embed.fields:
-        embed.remove_field(len(embed.fields) - 1)
-    return embed
 
 
 def status_label(status: str, t: Text) -> str:
@@ -104,7 +83,7 @@ def record_embed(record: dict[str, Any], t: Text) -> discord.Embed:
     )
     updated = (record.get("updated_at") or "")[:10]
     embed.set_footer(text=clip(t("disclosures.embed.updated", date=updated, id=record["id"]), FOOTER_LIMIT))
-    return fit(embed)
+    return finish(embed)
 
 
 def source_pages(record: dict[str, Any], t: Text) -> list[discord.Embed]:
@@ -169,28 +148,45 @@ def company_embed(company: str, groups: dict[str, list[dict[str, Any]]], t: Text
             value=clip_lines([result_line(row, t) for row in rows], FIELD_LIMIT, lambda n: f"… +{n}"),
             inline=False,
         )
-    return fit(embed)
+    return finish(embed)
 
 
-def history_pages(record_id: str, entries: Sequence[dict[str, Any]], t: Text) -> list[discord.Embed]:
-    """Audit entries, ten to a page: when, what, who, and which fields changed."""
+def actor_text(entry: dict[str, Any], t: Text, server: Callable[[int | None], str | None]) -> str:
+    """Who acted, as what, and from which server (rows from before curators read as they were written)."""
+    if entry["actor_id"] is None:
+        who = t(f"disclosures.history.role.{entry.get('actor_role') or 'seed'}")
+    else:
+        role = t(f"disclosures.history.role.{entry.get('actor_role') or 'moderator'}")
+        who = f"<@{entry['actor_id']}> ({role})"
+    where = server(entry.get("guild_id"))
+    return t("disclosures.history.actor_in", actor=who, server=untrusted(where, 100)) if where else who
+
+
+def history_pages(
+    record_id: str,
+    entries: Sequence[dict[str, Any]],
+    t: Text,
+    *,
+    server: Callable[[int | None], str | None] = lambda _: None,
+) -> list[discord.Embed]:
+    """Audit entries, ten to a page: entry number, when, what, who (as what, from where), which fields changed."""
     pages = []
     for start in range(0, len(entries), PAGE_SIZE):
         lines = []
         for entry in entries[start : start + PAGE_SIZE]:
-            actor = f"<@{entry['actor_id']}>" if entry["actor_id"] else t("disclosures.history.system")
             line = t(
                 "disclosures.history.line",
+                entry=entry["id"],
                 at=entry["at"][:16].replace("T", " "),
                 action=entry["action"],
-                actor=actor,
+                actor=actor_text(entry, t, server),
             )
             before, after = entry.get("before") or {}, entry.get("after") or {}
             changed = [key for key in after if before and before.get(key) != after.get(key)]
             if changed:
                 line += "\n" + t("disclosures.history.changed", fields=", ".join(changed))
             if entry.get("note"):
-                line += f"\n> {clip(entry['note'], 300)}"
+                line += f"\n> {untrusted(entry['note'], 300, one_line=True)}"
             lines.append(line)
         pages.append(
             discord.Embed(
@@ -202,9 +198,9 @@ def history_pages(record_id: str, entries: Sequence[dict[str, Any]], t: Text) ->
 
 
 def submission_embed(
-    row: dict[str, Any], t: Text, *, record_title: str | None, pending: int
+    row: dict[str, Any], t: Text, *, record_title: str | None, pending: int, server: str | None
 ) -> discord.Embed:
-    """A queue item as moderators see it."""
+    """A queue item as curators see it: where it came from, who sent it, and everything they typed."""
     if row["kind"] == "correction":
         title = t(
             "disclosures.review.title_correction", id=row["id"], record=record_title or row["record_id"]
@@ -212,36 +208,58 @@ def submission_embed(
     else:
         title = t("disclosures.review.title_new", id=row["id"])
     embed = discord.Embed(title=clip(title, TITLE_LIMIT), colour=0x8E24AA)
-    embed.add_field(name=t("disclosures.review.submitter"), value=f"<@{row['submitter_id']}>", inline=True)
+    add_field(embed, t("disclosures.review.submitter"), f"<@{row['submitter_id']}>", inline=True)
+    add_field(
+        embed,
+        t("disclosures.review.server"),
+        untrusted(server, 200) if server else t("disclosures.review.no_server"),
+        inline=True,
+    )
     if row["kind"] == "new":
-        embed.add_field(
-            name=t("disclosures.review.title_field"),
-            value=clip(row["title"] or "-", FIELD_LIMIT),
-            inline=True,
-        )
+        add_field(embed, t("disclosures.review.title_field"), untrusted(row["title"] or "", 300), inline=True)
         if row.get("companies"):
-            embed.add_field(
-                name=t("disclosures.review.companies"),
-                value=clip(row["companies"], FIELD_LIMIT),
-                inline=False,
-            )
+            add_field(embed, t("disclosures.review.companies"), untrusted(row["companies"], FIELD_LIMIT))
     if row.get("ai_uses"):
-        embed.add_field(
-            name=t("disclosures.review.uses"), value=clip(row["ai_uses"], FIELD_LIMIT), inline=False
-        )
+        add_field(embed, t("disclosures.review.uses"), untrusted(row["ai_uses"], FIELD_LIMIT))
     if row["source_urls"]:
-        embed.add_field(
-            name=t("disclosures.review.sources"),
-            value=clip_lines(row["source_urls"], FIELD_LIMIT),
-            inline=False,
-        )
+        add_field(embed, t("disclosures.review.sources"), clip_lines(row["source_urls"], FIELD_LIMIT))
     if row.get("notes"):
-        embed.add_field(
-            name=t("disclosures.review.notes"), value=clip(row["notes"], FIELD_LIMIT), inline=False
-        )
+        add_field(embed, t("disclosures.review.notes"), untrusted(row["notes"], FIELD_LIMIT))
     if row.get("similar_record_id"):
-        embed.add_field(
-            name=t("disclosures.review.similar"), value=f"`{row['similar_record_id']}`", inline=False
-        )
+        add_field(embed, t("disclosures.review.similar"), f"`{row['similar_record_id']}`")
     embed.set_footer(text=t("disclosures.review.pending", count=pending))
-    return fit(embed)
+    return finish(embed)
+
+
+def submission_lines(rows: Sequence[dict[str, Any]], t: Text, *, private: bool) -> list[str]:
+    """One line per submission: number, kind, state, date, title; ``private`` adds what only the submitter
+    (and curators) may see: their notes and a rejection's reason."""
+    lines = []
+    for row in rows:
+        line = t(
+            "disclosures.mine.line",
+            id=row["id"],
+            kind=t(f"disclosures.mine.kind.{row['kind']}"),
+            state=t(f"disclosures.mine.state.{row['state']}"),
+            date=(row["created_at"] or "")[:10],
+            title=untrusted(row["title"] or "", 120, one_line=True),
+        )
+        if row["state"] in ("approved", "merged") and row.get("record_id"):
+            line += " → `" + row["record_id"] + "`"
+        if private and row.get("reason"):
+            line += "\n> " + untrusted(row["reason"], 300, one_line=True)
+        if private and row.get("notes"):
+            line += "\n" + t("disclosures.mine.notes", notes=untrusted(row["notes"], 200, one_line=True))
+        lines.append(line)
+    return lines
+
+
+def list_pages(
+    title: str, lines: Sequence[str], t: Text, *, per_page: int = PAGE_SIZE
+) -> list[discord.Embed]:
+    """Lines as pages of an embed list (numbered when there are several)."""
+    pages = [
+        discord.Embed(title=clip(title, TITLE_LIMIT), description=clip_lines(lines[i : i + per_page], 4000))
+        for i in range(0, len(lines), per_page)
+    ]
+    return _number(pages, t)

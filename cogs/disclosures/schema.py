@@ -126,3 +126,26 @@ def _audit_and_queue(db: Database) -> None:
     )
     db["disclosure_submissions"].create_index(["state", "id"])
     db["disclosure_meta"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="0004_curators")
+def _curators(db: Database) -> None:
+    """Audit rows say as what (member, moderator, curator, operator, seed) and from which server one acted.
+
+    Rows written before curators existed keep their meaning: a decision or edit then came from a moderator of
+    whichever server it was run in (``moderator``), submissions from members, imports from the operator.
+    Submissions remember their server's name, so the curators' queue can say where one came from.
+    """
+    audit = db.table("disclosure_audit")
+    audit.add_column("actor_role", str)
+    audit.add_column("guild_id", int)
+    db.execute(
+        "UPDATE disclosure_audit SET actor_role = CASE"
+        " WHEN action IN ('submission.new', 'submission.correction') THEN 'member'"
+        " WHEN action LIKE 'import.%' THEN 'operator'"
+        " WHEN actor_id IS NULL THEN 'seed'"
+        " ELSE 'moderator' END"
+    )
+    db.table("disclosure_submissions").add_column("guild_name", str)
+    db.table("disclosure_submissions").create_index(["guild_id", "id"])
+    db.table("disclosure_submissions").create_index(["submitter_id", "id"])

@@ -6,13 +6,13 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from cogs.disclosures.audit import SEED, Actor, add_audit, now_iso
 from cogs.disclosures.normalise import normalise, search_text
-from cogs.disclosures.records import RECORD_FIELDS
+from cogs.disclosures.records import RECORD_FIELDS, validate_record
 
 log = logging.getLogger(__name__)
 
@@ -20,38 +20,8 @@ BATCH = 500
 SEED_KEY = "seed_imported"
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _year(date: str) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
-
-
-def add_audit(
-    db: Database,
-    action: str,
-    *,
-    actor_id: int | None,
-    record_id: str | None = None,
-    submission_id: int | None = None,
-    before: Any = None,
-    after: Any = None,
-    note: str | None = None,
-) -> None:
-    """Append one audit row (call inside the caller's transaction)."""
-    db["disclosure_audit"].insert(
-        {
-            "at": now_iso(),
-            "actor_id": actor_id,
-            "action": action,
-            "record_id": record_id,
-            "submission_id": submission_id,
-            "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
-            "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
-            "note": note,
-        }
-    )
 
 
 def _company_id(db: Database, name: str) -> int:
@@ -73,7 +43,7 @@ def _clear_children(db: Database, record_id: str) -> None:
 
 
 def _write(
-    db: Database, record: dict[str, Any], *, state: str, actor_id: int | None, at: str, new: bool = False
+    db: Database, record: dict[str, Any], *, state: str, actor: Actor, at: str, new: bool = False
 ) -> None:
     """Write a validated record and everything hanging off it (no transaction of its own)."""
     record_id = record["id"]
@@ -98,7 +68,7 @@ def _write(
             "state": state,
             "created_at": existing[0] if existing else at,
             "updated_at": at,
-            "updated_by": actor_id,
+            "updated_by": actor.id,
         },
         pk="id",
     )
@@ -183,18 +153,18 @@ def write_audited(
     db: Database,
     record: dict[str, Any],
     *,
-    actor_id: int | None,
+    actor: Actor,
     action: str,
     note: str | None = None,
     submission_id: int | None = None,
 ) -> None:
     """Create or replace a validated record as published and audit it (inside the caller's transaction)."""
     before = get_record(db, record["id"], include_hidden=True)
-    _write(db, record, state="published", actor_id=actor_id, at=now_iso())
+    _write(db, record, state="published", actor=actor, at=now_iso())
     add_audit(
         db,
         action,
-        actor_id=actor_id,
+        actor=actor,
         record_id=record["id"],
         submission_id=submission_id,
         before=portable(before) if before else None,
@@ -204,15 +174,15 @@ def write_audited(
 
 
 def save_record(
-    db: Database, record: dict[str, Any], *, actor_id: int | None, action: str, note: str | None = None
+    db: Database, record: dict[str, Any], *, actor: Actor, action: str, note: str | None = None
 ) -> dict[str, Any]:
     """Create or replace a validated record as published, auditing before/after; committed on return."""
     with db.conn:
-        write_audited(db, record, actor_id=actor_id, action=action, note=note)
+        write_audited(db, record, actor=actor, action=action, note=note)
     return get_record(db, record["id"]) or record
 
 
-def delete_record(db: Database, record_id: str, *, actor_id: int | None) -> bool:
+def delete_record(db: Database, record_id: str, *, actor: Actor) -> bool:
     """Delete a record and everything about it except its audit trail; False when there was none."""
     with db.conn:
         before = get_record(db, record_id, include_hidden=True)
@@ -220,8 +190,47 @@ def delete_record(db: Database, record_id: str, *, actor_id: int | None) -> bool
             return False
         _clear_children(db, record_id)
         db.execute("DELETE FROM disclosure_records WHERE id = ?", [record_id])
-        add_audit(db, "delete", actor_id=actor_id, record_id=record_id, before=portable(before))
+        add_audit(db, "delete", actor=actor, record_id=record_id, before=portable(before))
     return True
+
+
+class RestoreError(Exception):
+    """Nothing to restore: ``reason`` is ``not_deleted``, ``no_entry`` or ``no_copy``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def restore_record(
+    db: Database, record_id: str, *, actor: Actor, entry_id: int | None = None
+) -> dict[str, Any]:
+    """Put back a deleted record as it was before deletion, or any record as it was after audit entry
+    ``entry_id``; audited as ``restore``. Committed on return."""
+    with db.conn:
+        if entry_id is None:
+            if get_record(db, record_id, include_hidden=True) is not None:
+                raise RestoreError("not_deleted")
+            row = db.execute(
+                "SELECT before FROM disclosure_audit WHERE record_id = ? AND action = 'delete'"
+                " ORDER BY id DESC LIMIT 1",
+                [record_id],
+            ).fetchone()
+            if row is None:
+                raise RestoreError("no_entry")
+            snapshot, note = row[0], "before its deletion"
+        else:
+            row = db.execute(
+                "SELECT after FROM disclosure_audit WHERE id = ? AND record_id = ?", [entry_id, record_id]
+            ).fetchone()
+            if row is None:
+                raise RestoreError("no_entry")
+            snapshot, note = row[0], f"as after history entry #{entry_id}"
+        if not snapshot:
+            raise RestoreError("no_copy")
+        record = validate_record(json.loads(snapshot))
+        write_audited(db, record, actor=actor, action="restore", note=note)
+    return get_record(db, record_id) or record
 
 
 def index_rows(db: Database) -> list[tuple[str, str]]:
@@ -235,23 +244,6 @@ def index_rows(db: Database) -> list[tuple[str, str]]:
 def titles_of(record: dict[str, Any]) -> list[str]:
     """A record's titles, main first (what the title index holds for it)."""
     return [record["title"], *(t["title"] for t in record["alt_titles"])]
-
-
-def history(db: Database, record_id: str, *, limit: int = 200) -> list[dict[str, Any]]:
-    """The record's audit trail, newest first."""
-    rows = db.execute(
-        "SELECT id, at, actor_id, action, submission_id, before, after, note FROM disclosure_audit"
-        " WHERE record_id = ? ORDER BY id DESC LIMIT ?",
-        [record_id, limit],
-    ).fetchall()
-    keys = ("id", "at", "actor_id", "action", "submission_id", "before", "after", "note")
-    out = []
-    for row in rows:
-        item = dict(zip(keys, row, strict=True))
-        for side in ("before", "after"):
-            item[side] = json.loads(item[side]) if item[side] else None
-        out.append(item)
-    return out
 
 
 def count_published(db: Database) -> int:
@@ -272,7 +264,7 @@ def import_records(
     records: Iterable[tuple[int, dict[str, Any]]],
     *,
     only_missing: bool = False,
-    actor_id: int | None = None,
+    actor: Actor = SEED,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Write validated ``(line, record)`` pairs, idempotently by id, in committed batches.
@@ -297,10 +289,12 @@ def import_records(
                 if stored is not None and (only_missing or portable(stored) == portable(record)):
                     report.unchanged.append(record["id"])
                     continue
-                _write(db, record, state="published", actor_id=actor_id, at=at, new=stored is None)
+                _write(db, record, state="published", actor=actor, at=at, new=stored is None)
                 action = "import.create" if stored is None else "import.update"
                 before = portable(stored) if stored else None
-                add_audit(db, action, actor_id=actor_id, record_id=record["id"], before=before)
+                add_audit(
+                    db, action, actor=actor, record_id=record["id"], before=before, after=portable(record)
+                )
                 report.written.append(record["id"])
         if progress is not None:
             progress(len(batch))

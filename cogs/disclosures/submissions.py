@@ -1,4 +1,8 @@
-"""The review queue: member submissions and corrections, and what moderators decide about them."""
+"""The review queue: member submissions and corrections, and what curators decide about them.
+
+Submissions come from members of every server; curators decide them. A server's moderators may list their own
+server's submissions (without private notes or submitter ids) and withdraw them; a member sees their own.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,16 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from cogs.disclosures.audit import Actor, add_audit, now_iso
 from cogs.disclosures.records import guess_language, validate_record
-from cogs.disclosures.store import add_audit, get_record, now_iso, portable, write_audited
+from cogs.disclosures.store import get_record, portable, write_audited
 
 KINDS = ("new", "correction")
+STATES = ("pending", "approved", "rejected", "merged", "withdrawn")
 
 
 class AlreadyDecided(Exception):
-    """Another moderator decided this submission first (or it does not exist)."""
+    """Someone decided this submission first (or it does not exist)."""
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +34,7 @@ def create(
     *,
     kind: str,
     guild_id: int | None,
+    guild_name: str | None = None,
     submitter_id: int,
     locale: str,
     title: str,
@@ -43,13 +50,14 @@ def create(
         raise ValueError(kind)
     with db.conn:
         submission_id = int(
-            db["disclosure_submissions"]
+            db.table("disclosure_submissions")
             .insert(
                 {
                     "kind": kind,
                     "record_id": record_id,
                     "similar_record_id": similar_record_id,
                     "guild_id": guild_id,
+                    "guild_name": guild_name,
                     "submitter_id": submitter_id,
                     "locale": locale,
                     "title": title,
@@ -64,20 +72,40 @@ def create(
             .last_pk
         )
         add_audit(
-            db, f"submission.{kind}", actor_id=submitter_id, record_id=record_id, submission_id=submission_id
+            db,
+            f"submission.{kind}",
+            actor=Actor(submitter_id, "member", guild_id),
+            record_id=record_id,
+            submission_id=submission_id,
         )
     return submission_id
 
 
 def get(db: Database, submission_id: int) -> dict[str, Any] | None:
-    rows = list(db["disclosure_submissions"].rows_where("id = ?", [submission_id]))
+    rows = list(db.table("disclosure_submissions").rows_where("id = ?", [submission_id]))
     return _decode(rows[0]) if rows else None
+
+
+def of_guild(db: Database, guild_id: int, *, limit: int = 100) -> list[dict[str, Any]]:
+    """The server's submissions, newest first (what its moderators may see)."""
+    rows = db.table("disclosure_submissions").rows_where(
+        "guild_id = ?", [guild_id], order_by="id DESC", limit=limit
+    )
+    return [_decode(row) for row in rows]
+
+
+def of_submitter(db: Database, user_id: int, *, limit: int = 100) -> list[dict[str, Any]]:
+    """A member's own submissions from any server, newest first."""
+    rows = db.table("disclosure_submissions").rows_where(
+        "submitter_id = ?", [user_id], order_by="id DESC", limit=limit
+    )
+    return [_decode(row) for row in rows]
 
 
 def next_pending(db: Database, *, after_id: int = 0) -> dict[str, Any] | None:
     """The oldest pending submission after ``after_id`` (wrapping to the start), or None."""
     for clause, params in (("state = 'pending' AND id > ?", [after_id]), ("state = 'pending'", [])):
-        rows = list(db["disclosure_submissions"].rows_where(clause, params, order_by="id", limit=1))
+        rows = list(db.table("disclosure_submissions").rows_where(clause, params, order_by="id", limit=1))
         if rows:
             return _decode(rows[0])
     return None
@@ -89,33 +117,33 @@ def pending_count(db: Database) -> int:
     )
 
 
-def _close(db: Database, submission_id: int, state: str, actor_id: int, **extra: Any) -> dict[str, Any]:
+def _close(db: Database, submission_id: int, state: str, actor: Actor, **extra: Any) -> dict[str, Any]:
     row = get(db, submission_id)
     if row is None or row["state"] != "pending":
         raise AlreadyDecided(submission_id)
-    db["disclosure_submissions"].update(
-        submission_id, {"state": state, "decided_at": now_iso(), "decided_by": actor_id, **extra}
+    db.table("disclosure_submissions").update(
+        submission_id, {"state": state, "decided_at": now_iso(), "decided_by": actor.id, **extra}
     )
     return row
 
 
-def approve(db: Database, submission_id: int, record: dict[str, Any], *, actor_id: int) -> dict[str, Any]:
+def approve(db: Database, submission_id: int, record: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     """Publish ``record`` (a new one, or the corrected one) for this submission; returns the submission."""
     with db.conn:
-        row = _close(db, submission_id, "approved", actor_id, record_id=record["id"])
+        row = _close(db, submission_id, "approved", actor, record_id=record["id"])
         action = "correction.approve" if row["kind"] == "correction" else "submission.approve"
-        write_audited(db, record, actor_id=actor_id, action=action, submission_id=submission_id)
+        write_audited(db, record, actor=actor, action=action, submission_id=submission_id)
     return row
 
 
-def reject(db: Database, submission_id: int, reason: str, *, actor_id: int) -> dict[str, Any]:
+def reject(db: Database, submission_id: int, reason: str, *, actor: Actor) -> dict[str, Any]:
     """Close the submission with a reason; nothing is published."""
     with db.conn:
-        row = _close(db, submission_id, "rejected", actor_id, reason=reason)
+        row = _close(db, submission_id, "rejected", actor, reason=reason)
         add_audit(
             db,
             "submission.reject",
-            actor_id=actor_id,
+            actor=actor,
             record_id=row["record_id"],
             submission_id=submission_id,
             note=reason,
@@ -123,13 +151,31 @@ def reject(db: Database, submission_id: int, reason: str, *, actor_id: int) -> d
     return row
 
 
-def merge(db: Database, submission_id: int, target_id: str, *, actor_id: int) -> dict[str, Any]:
+def withdraw(db: Database, submission_id: int, *, guild_id: int, actor: Actor) -> dict[str, Any] | None:
+    """A server's moderator withdraws a pending submission made in their server; None if there is no such
+    pending submission in that server (another server's submission is never touched)."""
+    with db.conn:
+        row = get(db, submission_id)
+        if row is None or row["guild_id"] != guild_id:
+            return None
+        row = _close(db, submission_id, "withdrawn", actor)
+        add_audit(
+            db,
+            "submission.withdraw",
+            actor=actor,
+            record_id=row["record_id"],
+            submission_id=submission_id,
+        )
+    return row
+
+
+def merge(db: Database, submission_id: int, target_id: str, *, actor: Actor) -> dict[str, Any]:
     """Fold the submission's sources (and its title, as an alternate) into an existing published record."""
     with db.conn:
         target = get_record(db, target_id)
         if target is None:
             raise KeyError(target_id)
-        row = _close(db, submission_id, "merged", actor_id, record_id=target_id)
+        row = _close(db, submission_id, "merged", actor, record_id=target_id)
         merged = portable(target)
         known_urls = {s["url"] for s in merged["sources"]}
         for url in row["source_urls"]:
@@ -141,5 +187,5 @@ def merge(db: Database, submission_id: int, target_id: str, *, actor_id: int) ->
         if row["kind"] == "new" and row["title"] and row["title"].casefold() not in known_titles:
             merged["alt_titles"].append({"title": row["title"], "language": guess_language(row["title"])})
         merged = validate_record(merged)
-        write_audited(db, merged, actor_id=actor_id, action="submission.merge", submission_id=submission_id)
+        write_audited(db, merged, actor=actor, action="submission.merge", submission_id=submission_id)
     return row

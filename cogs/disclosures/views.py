@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import replies
-from bot.checks import require_moderator
+from bot.checks import require_curator
 from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, reports_errors
 from bot.text import clip
 
 if TYPE_CHECKING:
     from cogs.disclosures.cog import Disclosures
+    from cogs.disclosures.curation import Curation
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ FORM_FIELDS = ("titles", "facts", "companies", "sources", "summary")
 
 
 class RecordFormModal(ErrorReportingModal):
-    """The moderator's structured record form (publish from the queue, or edit)."""
+    """The curator's structured record form (publish from the queue, or edit)."""
 
     def __init__(
         self,
@@ -217,12 +218,12 @@ class RecordFormModal(ErrorReportingModal):
             self.add_item(self.inputs[name])
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await require_moderator(interaction)
+        await require_curator(interaction)
         await self._save(interaction, {name: item.value for name, item in self.inputs.items()})
 
 
 class ReopenFormView(ErrorReportingView):
-    """After a form error: reopen the same form with what the moderator typed."""
+    """After a form error: reopen the same form with what the curator typed."""
 
     def __init__(
         self, owner_id: int, label: str, reopen: Callable[[discord.Interaction], Awaitable[None]]
@@ -243,7 +244,7 @@ class ReopenFormView(ErrorReportingView):
 
 
 class OneFieldModal(ErrorReportingModal):
-    """A single required text box (reject reason, merge target)."""
+    """A single required text box for a curator (reject reason, merge target)."""
 
     def __init__(
         self,
@@ -262,14 +263,14 @@ class OneFieldModal(ErrorReportingModal):
         self.add_item(self.field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await require_moderator(interaction)
+        await require_curator(interaction)
         await self._done(interaction, self.field.value)
 
 
 class ReviewView(ErrorReportingView):
-    """Approve / Reject / Merge / Next for one queue item; moderators only."""
+    """Approve / Reject / Merge / Next for one queue item; curators only."""
 
-    def __init__(self, cog: Disclosures, submission: dict[str, Any], t: Callable[..., str]) -> None:
+    def __init__(self, cog: Curation, submission: dict[str, Any], t: Callable[..., str]) -> None:
         super().__init__(timeout=1800)
         self.cog = cog
         self.submission = submission
@@ -283,7 +284,7 @@ class ReviewView(ErrorReportingView):
             button.custom_id = f"disc:review:{key}:{submission['id']}"
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        await require_moderator(interaction)
+        await require_curator(interaction)
         return True
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)

@@ -44,9 +44,28 @@ class Meta(commands.Cog):
         key = "cmd." + command.qualified_name.replace(" ", ".") + ".description"
         return self.bot.i18n.get(key, lang) or command.description
 
+    def visible_commands(
+        self, interaction: discord.Interaction
+    ) -> list[app_commands.Command | app_commands.Group]:
+        """What Discord's client shows this member here: global commands plus this server's own, without the
+        ones whose default permissions they lack (curator and moderator groups for members)."""
+        tree = self.bot.tree
+        found = [c for c in tree.get_commands() if not isinstance(c, app_commands.ContextMenu)]
+        if interaction.guild_id is not None:
+            own = tree.get_commands(guild=discord.Object(interaction.guild_id))
+            found += [c for c in own if not isinstance(c, app_commands.ContextMenu)]
+        allowed = interaction.permissions
+        return [
+            c
+            for c in found
+            if c.default_permissions is None or (interaction.guild_id and allowed >= c.default_permissions)
+        ]
+
     @app_commands.command(name="help", description="List Haikei's commands, grouped by feature")
     async def help(self, interaction: discord.Interaction) -> None:
-        groups = group_lines(self.bot.tree.get_commands(), lambda c: self.describe(c, interaction.locale))
+        groups = group_lines(
+            self.visible_commands(interaction), lambda c: self.describe(c, interaction.locale)
+        )
         embed = discord.Embed(title=text(interaction, "help.title"), colour=EMBED_COLOUR)
         embed.description = text(interaction, "help.intro")
         for feature, lines in sorted(groups.items(), key=lambda kv: kv[0] != "meta"):

@@ -43,13 +43,13 @@ async def test_submit_then_approve_publishes_and_dms(haikei: Haikei, emulator: E
     assert "Submission **#1** is in the review queue" in receipt
     hidden = await emulator.driver.autocomplete("disclosure lookup", {"query": "Quiet Meadow"}, "query")
     assert hidden == []  # pending submissions are never visible to members
-    refused = await emulator.driver.command("disclosure review", user="alice")
-    assert "Only moderators" in await answer_text(refused) and refused.ephemeral
-    queue = await emulator.driver.command("disclosure review", user="mod")
+    refused = await emulator.driver.command("curate review", user="alice")
+    assert "Only Haikei's curators" in await answer_text(refused) and refused.ephemeral
+    queue = await emulator.driver.command("curate review", user="mod")
     await queue.wait()
     assert queue.ephemeral and queue.embeds[0]["title"] == "Submission #1: new record"
     not_mod = await emulator.driver.click(queue, "disc:review:approve:1", user="alice")
-    assert "Only moderators" in await answer_text(not_mod)
+    assert "Only Haikei's curators" in await answer_text(not_mod)
     approve = await emulator.driver.click(queue, "disc:review:approve:1", user="mod")
     await approve.wait()
     assert approve.modal is not None
@@ -59,7 +59,7 @@ async def test_submit_then_approve_publishes_and_dms(haikei: Haikei, emulator: E
     assert found[0]["value"] == "quiet-meadow-2025"
     dms = emulator.dms("alice")
     assert any("was approved and published as **Quiet Meadow**" in m["content"] for m in dms)
-    history = await emulator.driver.command("disclosure history", {"id": "quiet-meadow-2025"}, user="mod")
+    history = await emulator.driver.command("curate history", {"id": "quiet-meadow-2025"}, user="mod")
     await history.wait()
     assert "submission.approve" in history.embeds[0]["description"]
     assert_clean(emulator)
@@ -67,7 +67,7 @@ async def test_submit_then_approve_publishes_and_dms(haikei: Haikei, emulator: E
 
 async def test_form_error_keeps_nothing_and_offers_to_reopen(haikei: Haikei, emulator: Emulator) -> None:
     await submit(emulator)
-    queue = await emulator.driver.command("disclosure review", user="mod")
+    queue = await emulator.driver.command("curate review", user="mod")
     await queue.wait()
     approve = await emulator.driver.click(queue, "disc:review:approve:1", user="mod")
     await approve.wait()
@@ -91,7 +91,7 @@ async def test_form_error_keeps_nothing_and_offers_to_reopen(haikei: Haikei, emu
 async def test_reject_with_reason_and_closed_dms(haikei: Haikei, emulator: Emulator) -> None:
     emulator.close_dms("bob")
     await submit(emulator, user="bob")
-    queue = await emulator.driver.command("disclosure review", user="mod")
+    queue = await emulator.driver.command("curate review", user="mod")
     await queue.wait()
     reject = await emulator.driver.click(queue, "disc:review:reject:1", user="mod")
     await reject.wait()
@@ -99,7 +99,7 @@ async def test_reject_with_reason_and_closed_dms(haikei: Haikei, emulator: Emula
     assert "Rejected submission #1" in await answer_text(done)
     row = await haikei.db.run(submissions.get, 1)
     assert row["state"] == "rejected" and row["reason"] == "No source supports this."
-    empty = await emulator.driver.command("disclosure review", user="mod")
+    empty = await emulator.driver.command("curate review", user="mod")
     assert "queue is empty" in await answer_text(empty)
     assert_clean(emulator)
 
@@ -115,7 +115,7 @@ async def test_resembling_submission_can_still_be_sent_and_merged(haikei: Haikei
     anyway = await emulator.driver.click(warning, custom_ids(warning)[0], user="alice")
     await anyway.wait()
     assert "Submission **#1**" in (emulator.driver.message(warning).get("content") or "")
-    queue = await emulator.driver.command("disclosure review", user="mod")
+    queue = await emulator.driver.command("curate review", user="mod")
     await queue.wait()
     merge = await emulator.driver.click(queue, "disc:review:merge:1", user="mod")
     await merge.wait()
@@ -141,18 +141,18 @@ async def test_correction_edit_and_delete(haikei: Haikei, emulator: Emulator) ->
     inputs = custom_ids(fix.modal)
     sent = await emulator.driver.submit_modal(fix, {inputs[0]: "Marvel later removed the poster."})
     assert "Correction **#1**" in await answer_text(sent)
-    edit = await emulator.driver.command("disclosure edit", {"id": "loki-season-2-poster-2023"}, user="mod")
+    edit = await emulator.driver.command("curate edit", {"id": "loki-season-2-poster-2023"}, user="mod")
     await edit.wait()
     summary = "Edited summary for the test."
     saved = await emulator.driver.submit_modal(edit, {"summary": summary}, user="mod")
     assert "Saved **Loki season 2 promotional poster**" in await answer_text(saved)
     assert (await haikei.db.run(store.get_record, "loki-season-2-poster-2023"))["summary"] == summary
     refused = await emulator.driver.command(
-        "disclosure delete", {"id": "loki-season-2-poster-2023"}, user="alice"
+        "curate delete", {"id": "loki-season-2-poster-2023"}, user="alice"
     )
-    assert "Only moderators" in await answer_text(refused)
+    assert "Only Haikei's curators" in await answer_text(refused)
     delete = await emulator.driver.command(
-        "disclosure delete", {"id": "loki-season-2-poster-2023"}, user="mod"
+        "curate delete", {"id": "loki-season-2-poster-2023"}, user="mod"
     )
     await delete.wait()
     confirm = await emulator.driver.click(delete, custom_ids(delete)[0], user="mod")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.embeds import embed_size
 from cogs.disclosures import forms
-from cogs.disclosures.embeds import embed_size, record_embed, source_pages
+from cogs.disclosures.embeds import record_embed, source_pages
 from cogs.disclosures.records import RecordError, parse_urls, validate_record
 
 

@@ -11,7 +11,8 @@ from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
 from bot.settings import Settings
-from cogs.disclosures import cli, queries, seed, store, submissions
+from cogs.disclosures import audit, cli, queries, seed, store, submissions
+from cogs.disclosures.audit import Actor
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.records import RecordError, validate_record
 from cogs.disclosures.schema import migrations
@@ -56,20 +57,20 @@ def test_seed_is_imported_once_with_every_fact(db: Database) -> None:
 
 
 def test_deleted_seed_records_stay_deleted(db: Database) -> None:
-    assert store.delete_record(db, "dog-and-the-boy-2023", actor_id=1)
+    assert store.delete_record(db, "dog-and-the-boy-2023", actor=Actor(1, "curator"))
     seed.import_seed(db)
     assert store.get_record(db, "dog-and-the-boy-2023") is None
-    assert store.history(db, "dog-and-the-boy-2023")[0]["action"] == "delete"
+    assert audit.history(db, "dog-and-the-boy-2023")[0]["action"] == "delete"
 
 
 def test_search_index_follows_writes(db: Database) -> None:
-    store.save_record(db, _record(), actor_id=7, action="edit")
+    store.save_record(db, _record(), actor=Actor(7, "curator"), action="edit")
     assert [r["id"] for r in queries.search(db, Filters(text="静かな"))] == ["quiet-meadow-2025"]
-    store.save_record(db, _record(summary="Now about a lighthouse."), actor_id=7, action="edit")
+    store.save_record(db, _record(summary="Now about a lighthouse."), actor=Actor(7, "curator"), action="edit")
     assert [r["id"] for r in queries.search(db, Filters(text="lighthouse"))] == ["quiet-meadow-2025"]
-    store.delete_record(db, "quiet-meadow-2025", actor_id=7)
+    store.delete_record(db, "quiet-meadow-2025", actor=Actor(7, "curator"))
     assert queries.search(db, Filters(text="lighthouse")) == []
-    entry = store.history(db, "quiet-meadow-2025")[1]
+    entry = audit.history(db, "quiet-meadow-2025")[1]
     assert entry["action"] == "edit" and entry["before"]["summary"] == "A short."
 
 
@@ -164,11 +165,11 @@ def test_queue_decisions_happen_once(db: Database) -> None:
     assert submissions.next_pending(db)["id"] == first
     assert submissions.next_pending(db, after_id=first)["id"] == second
     assert submissions.next_pending(db, after_id=second)["id"] == first  # wraps around
-    submissions.approve(db, first, _record(), actor_id=9)
+    submissions.approve(db, first, _record(), actor=Actor(9, "curator"))
     with pytest.raises(submissions.AlreadyDecided):
-        submissions.reject(db, first, "late", actor_id=10)
+        submissions.reject(db, first, "late", actor=Actor(10, "curator"))
     assert store.get_record(db, "quiet-meadow-2025")["title"] == "Quiet Meadow"
-    submissions.reject(db, second, "not a typo", actor_id=9)
+    submissions.reject(db, second, "not a typo", actor=Actor(9, "curator"))
     assert submissions.pending_count(db) == 0
-    actions = [h["action"] for h in store.history(db, "dog-and-the-boy-2023")]
+    actions = [h["action"] for h in audit.history(db, "dog-and-the-boy-2023")]
     assert actions[:2] == ["submission.reject", "submission.correction"]
