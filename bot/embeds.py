@@ -28,7 +28,9 @@ def part(text: object, limit: int) -> str:
     return PLACEHOLDER if is_blank(value) else clip(value.strip(), limit)
 
 
-def add_field(embed: discord.Embed, name: object, value: object, *, inline: bool = False) -> discord.Embed:
+def add_field(
+    embed: discord.Embed, name: object = None, value: object = None, *, inline: bool = False
+) -> discord.Embed:
     """Add a field whose name and value are never empty nor too long (dropped past Discord's 25 fields)."""
     if len(embed.fields) < MAX_FIELDS:
         embed.add_field(name=part(name, FIELD_NAME_LIMIT), value=part(value, FIELD_LIMIT), inline=inline)

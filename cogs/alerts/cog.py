@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.checks import moderator_only
 from bot.errors import BadInput, NotFound, UserFacingError
+from bot.options import parse_row_id
 from bot.replies import ephemeral, text
 from bot.text import clip
 from bot.ui.paginator import Paginator
@@ -89,11 +90,13 @@ class Alerts(commands.Cog):
     # ------------------------------------------------------------ helpers
 
     async def _guild_feed(self, interaction: discord.Interaction, value: str) -> dict[str, Any]:
-        if not value.isdigit():
-            raise NotFound("alerts.errors.feed_not_found", feed=clip(value, 100))
-        feed = await self.bot.db.run(store.guild_feed, interaction.guild_id, int(value))
+        try:
+            feed_id = parse_row_id(value)
+        except BadInput:
+            raise NotFound("alerts.errors.feed_not_found", feed=safe_text(value, 100)) from None
+        feed = await self.bot.db.run(store.guild_feed, interaction.guild_id, feed_id)
         if feed is None:
-            raise NotFound("alerts.errors.feed_not_found", feed=clip(value, 100))
+            raise NotFound("alerts.errors.feed_not_found", feed=safe_text(value, 100))
         return feed
 
     async def feed_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
@@ -165,7 +168,7 @@ class Alerts(commands.Cog):
         if len(url) > 1000:
             raise BadInput("alerts.errors.bad_url", reason=text(interaction, "alerts.reason.bad_url"))
         try:
-            check_url(url, self.fetcher.allow_hosts)
+            url = str(check_url(url, self.fetcher.allow_hosts))  # stored and shown as it is fetched
         except GuardError as exc:
             raise BadInput(
                 "alerts.errors.bad_url", reason=self._reason(interaction, exc.reason, exc.detail)

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.embeds import add_field, finish
 from bot.text import clip
 from cogs.alerts.render import (
     FIELD_LIMIT,
@@ -57,7 +58,8 @@ def alert_embed(alert: dict[str, Any], text: Text) -> discord.Embed:
         embed.timestamp = card.published
         embed.set_footer(text=text("alerts.card.published"))
     if card.also_reported:
-        embed.add_field(
+        add_field(
+            embed,
             name=text("alerts.card.also_reported"),
             value=also_reported_value(card.also_reported),
             inline=False,
@@ -68,18 +70,20 @@ def alert_embed(alert: dict[str, Any], text: Text) -> discord.Embed:
             f"{safe_text(title, 100)} — {label}" if title else label
             for title, label in zip(titles + [""] * len(card.record_labels), card.record_labels, strict=False)
         ]
-        embed.add_field(
-            name=text("alerts.card.record"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False
+        add_field(
+            embed, name=text("alerts.card.record"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False
         )
-    return embed
+    return finish(embed)
 
 
 def digest_embed(alerts: Sequence[dict[str, Any]], text: Text, day: str) -> discord.Embed:
     lines = [DigestLine(a.get("title") or "", a.get("url"), a.get("source") or "") for a in alerts]
-    return discord.Embed(
-        title=text("alerts.digest.title", day=day, count=len(alerts)),
-        description=digest_description(lines, text("alerts.digest.more", count="{count}")),
-        colour=ALERT_COLOUR,
+    return finish(
+        discord.Embed(
+            title=text("alerts.digest.title", day=day, count=len(alerts)),
+            description=digest_description(lines, text("alerts.digest.more", count="{count}")),
+            colour=ALERT_COLOUR,
+        )
     )
 
 
@@ -121,12 +125,12 @@ def feed_pages(feeds: Sequence[dict[str, Any]], text: Text, per_page: int = 8) -
                 ]
             )
             name = safe_text(feed.get("name") or feed.get("title") or feed["url"], 200)
-            embed.add_field(name=f"#{feed['id']} {name}", value=clip(value, FIELD_LIMIT), inline=False)
+            add_field(embed, name=f"#{feed['id']} {name}", value=clip(value, FIELD_LIMIT), inline=False)
         if len(feeds) > per_page:
             embed.set_footer(
                 text=text("alerts.feeds.page", page=start // per_page + 1, pages=-(-len(feeds) // per_page))
             )
-        pages.append(embed)
+        pages.append(finish(embed))
     return pages
 
 
@@ -137,8 +141,10 @@ def why_embed(url: str, info: dict[str, Any], text: Text) -> discord.Embed:
     )
     seen = info["seen"]
     if not seen:
-        embed.add_field(name=text("alerts.why.fetched"), value=text("alerts.why.never_fetched"), inline=False)
-        return embed
+        add_field(
+            embed, name=text("alerts.why.fetched"), value=text("alerts.why.never_fetched"), inline=False
+        )
+        return finish(embed)
     lines = [
         text(
             "alerts.why.seen_line",
@@ -148,7 +154,7 @@ def why_embed(url: str, info: dict[str, Any], text: Text) -> discord.Embed:
         )
         for row in seen[:10]
     ]
-    embed.add_field(name=text("alerts.why.fetched"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
+    add_field(embed, name=text("alerts.why.fetched"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
     outcome = info["outcome"]
     if outcome is None:
         reason = (
@@ -156,10 +162,11 @@ def why_embed(url: str, info: dict[str, Any], text: Text) -> discord.Embed:
             if all(r["baseline"] for r in seen)
             else text("alerts.why.outcome.unknown")
         )
-        embed.add_field(name=text("alerts.why.decision"), value=reason, inline=False)
+        add_field(embed, name=text("alerts.why.decision"), value=reason, inline=False)
     else:
         terms = ", ".join(outcome["terms"]) or "—"
-        embed.add_field(
+        add_field(
+            embed,
             name=text("alerts.why.decision"),
             value=text(
                 f"alerts.why.outcome.{outcome['outcome']}",
@@ -185,9 +192,10 @@ def why_embed(url: str, info: dict[str, Any], text: Text) -> discord.Embed:
             where += "\n" + text(
                 "alerts.why.members", sources=also_reported_value([m.get("source") or "" for m in members])
             )
-        embed.add_field(
+        add_field(
+            embed,
             name=text("alerts.why.alert", title=safe_text(alert.get("title") or "", 150)),
             value=clip(where, FIELD_LIMIT),
             inline=False,
         )
-    return embed
+    return finish(embed)

@@ -51,6 +51,11 @@ def safe_text(raw: str, limit: int) -> str:
     return untrusted(plain_text(raw), limit, one_line=True)
 
 
+def _shown(texts: Sequence[str]) -> tuple[str, ...]:
+    """The texts that still show something once made safe (a source named by a zero-width space does not)."""
+    return tuple(shown for shown in (safe_text(t, SOURCE_LIMIT) for t in texts if t) if shown)
+
+
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links of sane length go into an embed."""
     if not url or len(url) > URL_LIMIT or not url.lower().startswith(("http://", "https://")):
@@ -78,8 +83,8 @@ def alert_card(
         description=safe_text(summary, SUMMARY_LIMIT),
         source=safe_text(source, SOURCE_LIMIT) or "?",
         published=published,
-        also_reported=tuple(safe_text(s, SOURCE_LIMIT) for s in also_reported if s),
-        record_labels=tuple(safe_text(r, SOURCE_LIMIT) for r in record_labels if r),
+        also_reported=_shown(also_reported),
+        record_labels=_shown(record_labels),
     )
 
 

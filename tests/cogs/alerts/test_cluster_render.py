@@ -99,3 +99,22 @@ def test_digest_stays_within_the_description_limit() -> None:
     assert len(text) <= DESCRIPTION_LIMIT
     assert text.splitlines()[-1].startswith("…and ")
     assert "(https://e.example/0)" in text
+
+
+def test_sources_that_render_to_nothing_never_empty_the_also_reported_field() -> None:
+    from cogs.alerts.embeds import alert_embed
+
+    alert = {
+        "title": "Studio admits AI backgrounds",
+        "url": "https://news.example/a",
+        "source": "\u200b",
+        "members": [{"source": "\u200b"}, {"source": "<b></b>"}, {"source": "Real Outlet"}],
+    }
+    embed = alert_embed(alert, lambda key, **_: key)
+    assert embed.author.name == "?"  # an invisible source name reads as unknown, never as blank
+    (field,) = embed.fields
+    assert field.value == "Real Outlet"
+    alone = alert_embed(
+        alert | {"members": [{"source": "\u200b"}, {"source": "<b></b>"}]}, lambda key, **_: key
+    )
+    assert alone.fields == []  # nothing visible to list: no field at all, rather than an empty one
