@@ -8,7 +8,6 @@ holding ``CURATOR_ROLE_ID`` in the server ``CURATOR_GUILD_ID``; being a moderato
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,8 +16,6 @@ from discord import app_commands
 
 from bot import guild_settings
 from bot.errors import NotCurator, NotModerator, UserFacingError
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -67,37 +64,18 @@ def moderator_only() -> Callable[[T], T]:
 
 
 async def is_curator(interaction: discord.Interaction) -> bool:
-    """True for the application's owner or team, ``CURATOR_USER_IDS``, and holders of the curator role."""
+    """True for the application's owner or team, ``CURATOR_USER_IDS``, and members holding the curator role
+    when they act in the curators' server (where ``/curate`` is registered once that server is set)."""
     bot = interaction.client
     user = interaction.user
     settings = bot.settings  # type: ignore[attr-defined]
     if user.id in settings.curator_user_ids or await bot.is_owner(user):  # type: ignore[attr-defined]
         return True
-    if settings.curator_role_id is None or settings.curator_guild_id is None:
-        return False
-    return settings.curator_role_id in await _roles_in(bot, settings.curator_guild_id, interaction)
-
-
-async def _roles_in(bot: discord.Client, guild_id: int, interaction: discord.Interaction) -> list[int]:
-    """The user's role ids in ``guild_id``: from the interaction when it happens there, else asked of Discord."""
-    if interaction.guild_id == guild_id and isinstance(interaction.user, discord.Member):
-        return role_ids(interaction.user)
-    guild = bot.get_guild(guild_id)
-    if guild is None:
-        log.warning(
-            "CURATOR_GUILD_ID %s: the bot is not in that server; its curator role grants nothing", guild_id
-        )
-        return []
-    member = guild.get_member(interaction.user.id)
-    if member is None:
-        try:
-            member = await guild.fetch_member(interaction.user.id)
-        except discord.NotFound:
-            return []
-        except discord.HTTPException:
-            log.warning("Could not check curator role of user %s", interaction.user.id, exc_info=True)
-            return []
-    return role_ids(member)
+    return (
+        settings.curator_role_id is not None
+        and interaction.guild_id == settings.curator_guild_id
+        and settings.curator_role_id in role_ids(user)
+    )
 
 
 async def require_curator(interaction: discord.Interaction) -> None:
