@@ -35,6 +35,7 @@ from cogs.disclosures.views import OneFieldModal, RecordFormModal, ReopenFormVie
 if TYPE_CHECKING:
     from bot.client import Haikei
     from cogs.disclosures.cog import Disclosures
+    from cogs.disclosures.search import TitleIndex
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Curation(commands.Cog):
         self.records = records
 
     @property
-    def index(self) -> Any:
+    def index(self) -> TitleIndex:
         return self.records.index
 
     async def record_or_404(self, record_id: str) -> dict[str, Any]:
