@@ -1,5 +1,8 @@
 """``run_sandbox``: the emulator, the demo feed, the real Haikei bot and the browser page, all on loopback.
 
+The emulated world has two servers (see ``demo_world``): "Haikei Test Server", moderated by ``mod``, the bot's
+owner and so a curator, and "Second Server", moderated by ``rin``, who is not a curator.
+
 Same code path as production (``bot.client.Haikei`` with every extension); only ``DISCORD_API_BASE`` points at
 the local emulator. The sandbox has its own database file, reset on each start because the emulated server's
 ids are new every run.
@@ -19,9 +22,11 @@ from pathlib import Path
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.sandbox.demo_feeds import DemoFeedServer
+from bot.sandbox.demo_world import demo_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.harness import running
 from bot.sandbox.web import SandboxWeb
+from bot.sandbox.web.personas import CuratorPolicy
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,7 +109,8 @@ def write_demo_feed_list(settings: Settings, feed_url: str) -> Path:
 async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
     """Start emulator → demo feed → bot → page (all on 127.0.0.1); stop them in reverse order."""
     async with contextlib.AsyncExitStack() as stack:
-        emulator = await Emulator(token=secrets.token_urlsafe(24)).start(HOST, 0)
+        # Two servers (the second moderated by rin, who is not a curator), built before the bot connects.
+        emulator = await Emulator(token=secrets.token_urlsafe(24), world=demo_world()).start(HOST, 0)
         stack.push_async_callback(emulator.stop)
         demo = await DemoFeedServer().start(HOST, 0)
         stack.push_async_callback(demo.stop)
@@ -112,7 +118,10 @@ async def open_sandbox(settings: Settings) -> AsyncIterator[Sandbox]:
         configured = bot_settings(settings, emulator, write_demo_feed_list(settings, demo.feed_url))
         bot = Haikei(configured, AsyncDatabase(open_database(configured.database_path)), force_sync=True)
         await stack.enter_async_context(running(bot, emulator, ready_timeout=READY_TIMEOUT))
-        web = await SandboxWeb(emulator).start(HOST, settings.sandbox_port)
+        curators = CuratorPolicy(
+            configured.curator_user_ids, configured.curator_guild_id, configured.curator_role_id
+        )
+        web = await SandboxWeb(emulator, curators=curators).start(HOST, settings.sandbox_port)
         stack.push_async_callback(web.stop)
         yield Sandbox(configured, emulator, demo, bot, web)
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.entities import Channel
+from bot.sandbox.entities import Channel, Guild
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -21,6 +21,7 @@ from bot.sandbox.interactions import (
     build_interaction,
 )
 from bot.sandbox.options import DriverError, Resolved, build_options, find_command, nest, walk_path
+from bot.sandbox.visibility import visible
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -82,6 +83,8 @@ class Driver:
         resolved: dict[str, Any] | None,
         itype: int,
         focused: str | None = None,
+        validate: bool = True,
+        raw_options: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         world = self.emu.world
         ch = world.channel(channel)
@@ -90,7 +93,13 @@ class Driver:
         cmd = find_command(self.emu, root, 1, guild)
         defs, chain = walk_path(cmd, rest)
         res = Resolved(self.emu, guild, ch)
-        leaf = build_options(defs, dict(options or {}), res, f"/{path}", focused=focused)
+        if raw_options is not None:
+            if options:
+                raise DriverError(f"/{path}: give options or raw_options, not both")
+            leaf = [dict(option) for option in raw_options]
+        else:
+            label = f"/{path}"
+            leaf = build_options(defs, dict(options or {}), res, label, focused=focused, validate=validate)
         data: dict[str, Any] = {"id": cmd["id"], "name": root, "type": 1, "options": nest(chain, leaf)}
         merged = {**res.data, **(resolved or {})}
         if merged:
@@ -108,8 +117,16 @@ class Driver:
         channel: str | int | Channel = "general",
         locale: str = "en-US",
         resolved: dict[str, Any] | None = None,
+        validate: bool = True,
+        raw_options: list[dict[str, Any]] | None = None,
     ) -> InteractionResult:
-        """Invoke ``/path`` (``"poll create"``) with typed, validated ``options``."""
+        """Invoke ``/path`` (``"poll create"``) with typed, validated ``options``.
+
+        Discord's client refuses what it would never send (DriverError): ``validate=False`` sends string,
+        number and boolean values as given (out of range, wrong type, not a choice; required options may
+        be left out) so a test can reach the bot's own checks; ``raw_options`` sends the leaf command's
+        ``options`` list verbatim, e.g. ``[{"type": 4, "name": "days", "value": 2**60}]``.
+        """
         payload = self._command_payload(
             path,
             options,
@@ -118,8 +135,24 @@ class Driver:
             locale=locale,
             resolved=resolved,
             itype=APPLICATION_COMMAND,
+            validate=validate,
+            raw_options=raw_options,
         )
         return self._dispatch(payload, f"/{path}", None)
+
+    def visible_commands(
+        self,
+        user: str | int,
+        where: str | int | Channel | Guild = "general",
+        *,
+        command_type: int = 1,
+    ) -> list[str]:
+        """Top-level names of the commands ``user`` sees in a channel or server, as Discord's client lists them.
+
+        ``where`` is a channel (object, id, name) or a server (object, id, name: ``"Second Server"``);
+        ``command_type`` 1 = slash commands, 2 = user and 3 = message context menus.
+        """
+        return sorted({c["name"] for c in visible(self.emu.world, user, where, command_type=command_type)})
 
     async def autocomplete(
         self,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.entities import DM, Channel, User
 from bot.sandbox.messages import EPHEMERAL, LOADING
+from bot.sandbox.options import DriverError
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -60,7 +61,7 @@ def build_interaction(
         payload["message"] = {k: v for k, v in message.items() if k not in ("allowed_mentions", "deleted")}
     if guild is not None:
         if user.id not in guild.members:
-            raise ValueError(f"{user.username} is not a member of {guild.name}")
+            raise DriverError(f"{user.username} is not a member of {guild.name}")
         member = guild.members[user.id].payload(world)
         member["permissions"] = str(world.channel_permissions(user, channel))
         payload.update(

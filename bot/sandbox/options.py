@@ -1,12 +1,15 @@
 """Typing a test's ``options={...}`` against the command tree the bot registered, Discord-style.
 
 Produces the nested ``options`` list and the ``resolved`` map Discord sends, and raises ``DriverError``
-for anything Discord's client would not let a user submit (unknown option, wrong type, bad choice).
+for anything Discord's client would not let a user submit (unknown option, wrong type, bad choice, an integer
+or number outside ±(2^53 - 1) or outside the option's min_value/max_value). ``validate=False`` sends scalar
+values exactly as given, so a test can check the bot's own bounds.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.entities import DM, Channel, Guild, Role, User
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_SAFE_INTEGER = 2**53 - 1  # Discord's INTEGER and NUMBER options stay within ±MAX_SAFE_INTEGER
 SUB, GROUP, STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(1, 12)
 TYPE_NAMES = {
     3: "string",
@@ -114,11 +118,16 @@ def nest(chain: list[tuple[int, str]], leaf: list[dict[str, Any]]) -> list[dict[
     return options
 
 
-def convert(defn: dict[str, Any], value: Any, res: Resolved, label: str) -> Any:
-    """One option value, typed and checked the way Discord's client enforces it."""
+def convert(defn: dict[str, Any], value: Any, res: Resolved, label: str, *, validate: bool = True) -> Any:
+    """One option value, typed and checked the way Discord's client enforces it.
+
+    ``validate=False`` passes string/number/boolean values through untouched (entities are still resolved).
+    """
     otype, name = defn["type"], defn["name"]
     where = f"{label}: option {name!r} ({TYPE_NAMES.get(otype, otype)})"
     world = res.emu.world
+    if not validate and otype in (STRING, INTEGER, BOOLEAN, NUMBER):
+        return value
     try:
         if otype == STRING:
             value = str(value)
@@ -127,11 +136,13 @@ def convert(defn: dict[str, Any], value: Any, res: Resolved, label: str) -> Any:
             if "max_length" in defn and len(value) > defn["max_length"]:
                 raise DriverError(f"{where} longer than max_length {defn['max_length']}")
         elif otype == INTEGER:
-            if isinstance(value, bool) or int(value) != float(value):
-                raise DriverError(f"{where} needs an integer, got {value!r}")
-            value = int(value)
+            value = _integer(value, where)
         elif otype == NUMBER:
+            if isinstance(value, bool):
+                raise DriverError(f"{where} needs a number, got {value!r}")
             value = float(value) if not isinstance(value, int) else value
+            if not math.isfinite(value):
+                raise DriverError(f"{where} needs a finite number, got {value!r}")
         elif otype == BOOLEAN:
             if not isinstance(value, bool):
                 raise DriverError(f"{where} needs a bool, got {value!r}")
@@ -145,16 +156,20 @@ def convert(defn: dict[str, Any], value: Any, res: Resolved, label: str) -> Any:
             except KeyError:
                 return res.role(world.role(value, res.guild))
         elif otype == CHANNEL:
-            ch = world.channel(value)
+            ch = world.channel(value, res.guild) if res.guild is not None else world.channel(value)
+            if res.guild is not None and ch.guild_id != res.guild.id:
+                raise DriverError(f"{where}: #{ch.name} is in another server")
             allowed = defn.get("channel_types")
             if allowed and ch.type not in allowed:
                 raise DriverError(f"{where} must be a channel of type {allowed}, got {ch.type}")
             return res.channel_(ch)
         elif otype == ATTACHMENT:
             return res.attachment(value)
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
         raise DriverError(f"{where}: invalid value {value!r}: {exc}") from None
     if otype in (INTEGER, NUMBER):
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise DriverError(f"{where}: {value!r} is outside Discord's range ±{MAX_SAFE_INTEGER}")
         if "min_value" in defn and value < defn["min_value"]:
             raise DriverError(f"{where} below min_value {defn['min_value']}")
         if "max_value" in defn and value > defn["max_value"]:
@@ -168,6 +183,13 @@ def convert(defn: dict[str, Any], value: Any, res: Resolved, label: str) -> Any:
     return value
 
 
+def _integer(value: Any, where: str) -> int:
+    """An int from an int, a whole float or decimal text; bools and fractions are refused."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise DriverError(f"{where} needs an integer, got {value!r}")
+    return int(value.strip()) if isinstance(value, str) else int(value)
+
+
 def build_options(
     defs: list[dict[str, Any]],
     given: dict[str, Any],
@@ -175,8 +197,12 @@ def build_options(
     label: str,
     *,
     focused: str | None = None,
+    validate: bool = True,
 ) -> list[dict[str, Any]]:
-    """Options list for the leaf command; ``focused`` marks an autocomplete request (lenient, raw text)."""
+    """Options list for the leaf command; ``focused`` marks an autocomplete request (lenient, raw text).
+
+    ``validate=False`` skips what Discord's client checks (values, required options); names must still exist.
+    """
     by_name = {d["name"]: d for d in defs}
     out: list[dict[str, Any]] = []
     for name, value in given.items():
@@ -186,10 +212,11 @@ def build_options(
         if name == focused:
             out.append({"type": defn["type"], "name": name, "value": str(value), "focused": True})
             continue
-        out.append({"type": defn["type"], "name": name, "value": convert(defn, value, res, label)})
+        value = convert(defn, value, res, label, validate=validate)
+        out.append({"type": defn["type"], "name": name, "value": value})
     if focused is None:
         missing = [d["name"] for d in defs if d.get("required") and d["name"] not in given]
-        if missing:
+        if missing and validate:
             raise DriverError(f"{label}: missing required options {missing}")
     elif focused not in given:
         raise DriverError(f"{label}: the focused option {focused!r} needs a value in options")

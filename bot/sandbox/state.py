@@ -130,17 +130,29 @@ class World:
                 return r
         raise KeyError(f"unknown role {ref!r}; known: {[r.name for r in guild.roles.values()]}")
 
-    def channel(self, ref: Channel | str | int) -> Channel:
-        """Find a channel by object, id, or name (``"general"``)."""
+    def channel(self, ref: Channel | str | int, guild: Guild | str | int | None = None) -> Channel:
+        """Find a channel by object, id, or name (``"general"``: the first server's unless ``guild`` is given)."""
         if isinstance(ref, Channel):
             return ref
         if is_id(ref) and int(ref) in self.channels:
             return self.channels[int(ref)]
+        scope = self.get_guild(guild) if guild is not None else None
         for ch in self.channels.values():
-            if ch.name == ref and ch.type != DM:
+            if ch.name == ref and ch.type != DM and (scope is None or ch.guild_id == scope.id):
                 return ch
         names = [c.name for c in self.channels.values() if c.type != DM]
         raise KeyError(f"unknown channel {ref!r}; known: {names}")
+
+    def get_guild(self, ref: Guild | str | int) -> Guild:
+        """Find a server by object, id, or name (``"Second Server"``)."""
+        if isinstance(ref, Guild):
+            return ref
+        if is_id(ref) and int(ref) in self.guilds:
+            return self.guilds[int(ref)]
+        for guild in self.guilds.values():
+            if guild.name == ref:
+                return guild
+        raise KeyError(f"unknown server {ref!r}; known: {[g.name for g in self.guilds.values()]}")
 
     def guild_of(self, channel: Channel) -> Guild | None:
         return self.guilds.get(channel.guild_id) if channel.guild_id else None

@@ -14,8 +14,9 @@ TIMEOUT = 10_000
 
 
 async def act_as(page: Page, name: str) -> None:
-    await page.select_option("#user-select", label=f"{name} (moderator)" if name == "mod" else name)
-    await page.wait_for_function("(n) => document.body.dataset.live === n", arg=await _user_id(page, name))
+    user_id = await _user_id(page, name)
+    await page.select_option("#user-select", value=user_id)
+    await page.wait_for_function("(n) => document.body.dataset.live === n", arg=user_id)
 
 
 async def _user_id(page: Page, name: str) -> str:
@@ -44,9 +45,13 @@ async def test_help_lookup_and_poll_voting(page: Page, sandbox: Sandbox) -> None
     await expect(popup.locator('.command-item[data-path="help"] .command-desc')).to_have_text(
         "List Haikei's commands, grouped by feature"
     )
+    await expect(popup.locator('.command-item[data-path="alerts channel"]')).to_have_count(1)
 
-    # /help answers with an embed only the invoker sees
+    # /help answers with an embed only the invoker sees; members never see moderator commands
     await act_as(page, "alice")
+    await page.locator("#composer-input").fill("/")
+    await expect(popup.locator('.command-item[data-path="help"]')).to_have_count(1)
+    await expect(popup.locator('.command-item[data-path^="alerts"]')).to_have_count(0)
     await run_command(page, "/help")
     reply = page.locator("li.message.ephemeral").last
     await expect(reply.locator(".embed-title")).to_be_visible(timeout=TIMEOUT)
@@ -111,5 +116,22 @@ async def test_help_lookup_and_poll_voting(page: Page, sandbox: Sandbox) -> None
 
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "sandbox-page.png"), full_page=True)
+
+    # Second Server: the page arrives as its moderator rin, who is not a curator, and /help answers there
+    await page.select_option("#guild-select", label="Second Server")
+    rin = str(sandbox.emulator.world.user("rin").id)
+    await page.wait_for_function("(n) => document.body.dataset.live === n", arg=rin)
+    await expect(page.locator("#me-summary")).to_have_text("rin — moderator of Second Server, not a curator")
+    await expect(page.locator("#persona-list")).to_contain_text(
+        "mod — moderator of Haikei Test Server, curator (the bot's owner)"
+    )
+    await expect(page.locator("#channel-name")).to_have_text("general")
+    await run_command(page, "/help")
+    answer = page.locator("li.message.ephemeral").last
+    await expect(answer.locator(".used-command")).to_contain_text("rin used /help", timeout=TIMEOUT)
+    second = sandbox.emulator.world.get_guild("Second Server")
+    asked = [r for r in sandbox.emulator.interactions.values() if r.label == "/help"]
+    assert asked[-1].payload["guild_id"] == str(second.id)
+    assert asked[-1].payload["member"]["user"]["id"] == rin
     assert not sandbox.emulator.limit_violations
     assert not sandbox.emulator.deadline_misses

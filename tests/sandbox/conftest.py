@@ -8,12 +8,16 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
 
 from bot.sandbox import Emulator, running
+from bot.sandbox.demo_world import SECOND_SERVER, demo_world
+from bot.sandbox.web import SandboxWeb
+from bot.sandbox.web.server import TOKEN_HEADER
 
 WORDS = ["dog", "doge", "dolphin", "cat", "catalog", "bird"]
 
@@ -177,3 +181,77 @@ async def bot(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> AsyncIter
     assert not logged, [r.getMessage() for r in logged]
     errors = [e for e in b.errors if getattr(e, "code", None) not in (10062, 50035, 50013, 50007)]  # type: ignore[attr-defined]
     assert not errors
+
+
+@pytest.fixture
+async def web(emulator: Emulator) -> AsyncIterator[SandboxWeb]:
+    """The sandbox page on a free loopback port (add the ``bot`` fixture for a bot to answer)."""
+    server = await SandboxWeb(emulator).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def page_headers(web: SandboxWeb) -> dict[str, str]:
+    """What the page's own script sends with every change: its per-start token."""
+    return {TOKEN_HEADER: web.token}
+
+
+@pytest.fixture
+async def http(web: SandboxWeb) -> AsyncIterator[aiohttp.ClientSession]:
+    """A client that acts like the page: it carries the page's token on every request."""
+    async with aiohttp.ClientSession(headers=page_headers(web)) as session:
+        yield session
+
+
+def _reply() -> Any:
+    """A fresh callback per command (the permission decorators mark the function itself)."""
+
+    async def reply(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"/{interaction.command.name} in {interaction.guild}")  # type: ignore[union-attr]
+
+    return reply
+
+
+def make_scoped_bot(second_guild_id: int) -> commands.Bot:
+    """A bot whose commands Discord's client would show to some members only, or in one server only."""
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default())
+    for name, decorate in {
+        "open": lambda f: f,
+        "modonly": app_commands.default_permissions(manage_guild=True),
+        "adminonly": app_commands.default_permissions(),
+        "guildonly": app_commands.guild_only(),
+        "dmok": app_commands.allowed_contexts(guilds=True, dms=True),
+    }.items():
+        bot.tree.command(name=name, description=f"{name} command")(decorate(_reply()))
+    second = discord.Object(second_guild_id)
+    bot.tree.command(name="secondonly", description="a Second Server command", guild=second)(_reply())
+
+    @bot.tree.context_menu(name="Peek")
+    @app_commands.default_permissions(manage_guild=True)
+    async def peek(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message("peeked", ephemeral=True)
+
+    return bot
+
+
+@pytest.fixture
+async def two_servers() -> AsyncIterator[Emulator]:
+    """An emulator with the sandbox page's world: Haikei Test Server and Second Server (moderated by rin)."""
+    emu = Emulator(world=demo_world())
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+@pytest.fixture
+async def scoped_bot(two_servers: Emulator) -> AsyncIterator[commands.Bot]:
+    """``make_scoped_bot`` synced globally and to Second Server."""
+    second = two_servers.world.get_guild(SECOND_SERVER)
+    b = make_scoped_bot(second.id)
+    async with running(b, two_servers, sync=True):
+        await b.tree.sync(guild=discord.Object(second.id))
+        yield b

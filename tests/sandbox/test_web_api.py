@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
-from discord.ext import commands
 
 from bot.sandbox import Emulator
 from bot.sandbox.web import SandboxWeb
 
 TIMEOUT = 5.0
-
-
-@pytest.fixture
-async def web(emulator: Emulator, bot: commands.Bot) -> AsyncIterator[SandboxWeb]:
-    server = await SandboxWeb(emulator).start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+pytestmark = pytest.mark.usefixtures("bot")
 
 
 async def post(
@@ -153,14 +137,35 @@ async def test_autocomplete_click_select_and_modal(
         ("/api/click", {"message_id": "1", "custom_id": "x", "user": "alice"}, "no message"),
         ("/api/modal", {"interaction_id": "1", "values": {}, "user": "alice"}, "no longer open"),
         ("/api/message", {"content": "", "user": "alice", "channel": "general"}, "1 to 2000"),
+        (
+            "/api/command",
+            {
+                "path": "poll create",
+                "options": {"question": "Q", "days": "0"},
+                "user": "mod",
+                "channel": "polls",
+            },
+            "days must be at least 1",
+        ),
+        (
+            "/api/command",
+            {
+                "path": "poll create",
+                "options": {"question": "Q", "days": "9007199254740992"},
+                "user": "mod",
+                "channel": "polls",
+            },
+            "days must be between -9007199254740991 and 9007199254740991",
+        ),
     ],
 )
 async def test_bad_requests_get_a_readable_400(
-    web: SandboxWeb, http: aiohttp.ClientSession, path: str, body: dict, message: str
+    web: SandboxWeb, http: aiohttp.ClientSession, emulator: Emulator, path: str, body: dict, message: str
 ) -> None:
     status, data = await post(http, web, path, body)
     assert status == 400
     assert message in data["error"]
+    assert not emulator.interactions  # refused before anything reached the bot
 
 
 async def test_uploaded_files_are_served_and_non_images_download(

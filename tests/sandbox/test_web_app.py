@@ -21,7 +21,9 @@ from bot.sandbox.app import (
     run_sandbox,
     write_demo_feed_list,
 )
+from bot.sandbox.demo_world import SECOND_SERVER
 from bot.sandbox.emulator import Emulator
+from bot.sandbox.web.personas import personas
 from bot.settings import Settings
 from cogs.alerts import recommended
 
@@ -95,6 +97,28 @@ async def test_alert_channel_fills_from_the_demo_feed_within_seconds(tmp_path: P
         assert "Demo" in first["embeds"][0]["title"]
         assert elapsed < 30
         assert not emulator.limit_violations
+
+
+async def test_second_server_is_moderated_by_rin_who_sees_moderator_commands_but_is_no_curator(
+    tmp_path: Path,
+) -> None:
+    async with open_sandbox(settings_in(tmp_path)) as sandbox:
+        emulator, driver = sandbox.emulator, sandbox.emulator.driver
+        second = emulator.world.get_guild(SECOND_SERVER)
+        assert sandbox.bot.get_guild(second.id) is not None  # GUILD_CREATE at READY
+        assert {emulator.world.users[m].username for m in second.members} == {"Haikei", "rin", "alice", "kai"}
+        # Discord's client hides moderator commands from members, in either server
+        for user, where in (("alice", "general"), ("alice", SECOND_SERVER), ("kai", SECOND_SERVER)):
+            assert "alerts" not in driver.visible_commands(user, where)
+            assert "help" in driver.visible_commands(user, where)
+        assert "alerts" in driver.visible_commands("mod", "general")
+        assert "alerts" in driver.visible_commands("rin", SECOND_SERVER)
+        channel = emulator.world.channel("general", SECOND_SERVER)
+        result = await (await driver.command("help", user="rin", channel=channel)).wait()
+        assert result.ephemeral and result.embeds
+        summaries = [p["summary"] for p in personas(emulator.world, sandbox.web.curators)]
+        assert "rin — moderator of Second Server, not a curator" in summaries
+        assert "mod — moderator of Haikei Test Server, curator (the bot's owner)" in summaries
 
 
 async def test_run_sandbox_stops_cleanly_on_sigterm(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -22,7 +22,9 @@ TREE = [
                 "description_localizations": {"ja": "投票を作成"},
                 "options": [
                     {"type": 3, "name": "question", "description": "q", "required": True},
-                    {"type": 4, "name": "days", "description": "d", "min_value": 1},
+                    {"type": 4, "name": "days", "description": "d", "min_value": 1, "max_value": 30},
+                    {"type": 10, "name": "weight", "description": "w"},
+                    {"type": 4, "name": "count", "description": "c"},
                     {"type": 5, "name": "secret", "description": "s"},
                     {"type": 11, "name": "image", "description": "i"},
                 ],
@@ -45,7 +47,14 @@ def test_invocable_flattens_groups_and_marks_moderator_commands() -> None:
     assert [e["path"] for e in entries] == ["help", "poll admin purge", "poll create"]
     create = find_entry(entries, "poll create")
     assert create["moderator"] is True
-    assert [o["name"] for o in create["options"]] == ["question", "days", "secret", "image"]
+    assert [o["name"] for o in create["options"]] == [
+        "question",
+        "days",
+        "weight",
+        "count",
+        "secret",
+        "image",
+    ]
     assert find_entry(entries, "help")["moderator"] is False
 
 
@@ -88,6 +97,17 @@ def test_coerce_types_values_and_drops_empty_optionals() -> None:
         ({"image": "not a file"}, "image needs a file"),
         ({"image": {"filename": "x", "data": "!!"}}, "could not be read"),
         ({"colour": "red"}, "no option 'colour'"),
+        ({"days": "0"}, "days must be at least 1"),
+        ({"days": "31"}, "days must be at most 30"),
+        ({"days": "2.5"}, "days must be a whole number"),
+        ({"days": "1e3"}, "days must be a whole number"),
+        ({"days": "٣"}, "days must be a whole number"),
+        ({"count": "9007199254740992"}, "count must be between -9007199254740991 and 9007199254740991"),
+        ({"count": "-9007199254740992"}, "count must be between"),
+        ({"count": "9" * 5000}, "count must be a whole number"),
+        ({"weight": "1e16"}, "weight must be between"),
+        ({"weight": "inf"}, "weight must be a number"),
+        ({"weight": "nan"}, "weight must be a number"),
     ],
 )
 def test_coerce_rejects_bad_values(raw: dict, message: str) -> None:
@@ -101,3 +121,9 @@ def test_focused_option_is_kept_as_raw_text() -> None:
         "days": 4,
         "question": "",
     }
+
+
+def test_the_edges_of_discords_integer_range_are_accepted() -> None:
+    entry = find_entry(invocable(TREE), "poll create")
+    got = coerce_options(entry, {"count": "9007199254740991", "weight": "-9007199254740991", "days": "+30"})
+    assert got == {"count": 2**53 - 1, "weight": -(2**53 - 1), "days": 30}

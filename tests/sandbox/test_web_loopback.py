@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bot.sandbox import Emulator
 from bot.sandbox.web import SandboxWeb
 from bot.sandbox.web.loopback import require_loopback
+from tests.sandbox.conftest import page_headers
 
 NOT_LOOPBACK = ["0.0.0.0", "::", "192.168.0.2", "10.1.2.3", "8.8.8.8", "example.com", ""]
 
@@ -33,15 +33,6 @@ async def test_page_and_emulator_refuse_to_bind_elsewhere(emulator: Emulator, ho
         await SandboxWeb(emulator).start(host, 0)
     with pytest.raises(ValueError, match="loopback"):
         await Emulator().start(host, 0)
-
-
-@pytest.fixture
-async def web(emulator: Emulator) -> AsyncIterator[SandboxWeb]:
-    server = await SandboxWeb(emulator).start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def listening_address(port: int) -> list[str]:
@@ -79,7 +70,6 @@ async def test_page_sets_a_strict_policy_and_refuses_other_hosts_and_origins(web
         async with http.get(web.url + "/api/state", headers={"Host": "evil.example:80"}) as resp:
             assert resp.status == 421
         body = {"path": "help", "user": "alice", "channel": "general"}
-        async with http.post(
-            web.url + "/api/command", json=body, headers={"Origin": "http://evil.example"}
-        ) as resp:
+        headers = {**page_headers(web), "Origin": "http://evil.example"}
+        async with http.post(web.url + "/api/command", json=body, headers=headers) as resp:
             assert resp.status == 403

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox.entities import Channel, Guild
 from bot.sandbox.options import DriverError
+from bot.sandbox.visibility import visible
 from bot.sandbox.web.commands import (
     MESSAGE_MENU,
     OptionError,
@@ -17,6 +19,7 @@ from bot.sandbox.web.commands import (
     find_entry,
     invocable,
 )
+from bot.sandbox.web.personas import CuratorPolicy, default_persona, members, personas
 from bot.sandbox.web.present import channel_view, interaction_id
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EMU: web.AppKey[Emulator] = web.AppKey("sandbox_emulator")
+CURATORS: web.AppKey[CuratorPolicy] = web.AppKey("sandbox_curators")
 LOCALES = ("en-US", "ja")
 ANSWER_TIMEOUT = 4.0
 HISTORY_LIMIT = 100
@@ -48,7 +52,7 @@ def api_errors(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
             return await handler(request)
-        except (DriverError, OptionError, PageError) as exc:
+        except (DriverError, OptionError, PageError, ValueError) as exc:
             return _json({"error": str(exc)}, status=400)
         except KeyError as exc:
             return _json({"error": f"not found: {exc.args[0] if exc.args else exc}"}, status=400)
@@ -68,10 +72,11 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-def _user(emu: Emulator, ref: Any) -> str:
+def _user(emu: Emulator, ref: Any, guild: Guild) -> str:
+    """A human member of ``guild`` (by id or name), as an id; PageError otherwise."""
     user = emu.world.user(str(ref))
-    if user.bot or user.id not in emu.world.guild.members:
-        raise PageError("pick one of the server's members")
+    if user.bot or user.id not in guild.members:
+        raise PageError(f"pick one of {guild.name}'s members")
     return str(user.id)
 
 
@@ -79,19 +84,35 @@ def _locale(ref: Any) -> str:
     return ref if ref in LOCALES else "en-US"
 
 
-def _channel(emu: Emulator, ref: Any) -> str:
+def _channel(emu: Emulator, ref: Any) -> Channel:
     channel = emu.world.channel(str(ref))
     if channel.guild_id is None:
         raise PageError("pick one of the server's channels")
-    return str(channel.id)
+    return channel
 
 
-def _actor(emu: Emulator, body: dict[str, Any], *, in_channel: bool = False) -> dict[str, str]:
-    """Who acts (and where) for a driver call: ``user`` and ``locale``, plus ``channel`` when asked."""
-    actor = {"user": _user(emu, body.get("user")), "locale": _locale(body.get("locale"))}
+def _guild(emu: Emulator, channel: Channel) -> Guild:
+    guild = emu.world.guild_of(channel)
+    if guild is None:
+        raise PageError("pick one of the server's channels")
+    return guild
+
+
+def _actor(
+    emu: Emulator, body: dict[str, Any], channel: Channel, *, in_channel: bool = False
+) -> dict[str, str]:
+    """Who acts for a driver call: ``user`` (a member of ``channel``'s server) and ``locale`` (+ ``channel``)."""
+    actor = {
+        "user": _user(emu, body.get("user"), _guild(emu, channel)),
+        "locale": _locale(body.get("locale")),
+    }
     if in_channel:
-        actor["channel"] = _channel(emu, body.get("channel"))
+        actor["channel"] = str(channel.id)
     return actor
+
+
+def _message_channel(emu: Emulator, ref: Any) -> Channel:
+    return emu.world.channel(int(emu.driver.message(str(ref))["channel_id"]))
 
 
 def command_label(emu: Emulator, message: dict[str, Any]) -> str | None:
@@ -101,9 +122,20 @@ def command_label(emu: Emulator, message: dict[str, Any]) -> str | None:
     return result.label if result is not None else None
 
 
-def _entries(emu: Emulator, locale: str = "en-US") -> list[dict[str, Any]]:
-    scoped = emu.registered_commands(emu.world.guild.id) + emu.registered_commands(None)
-    return invocable(scoped, locale)
+def _entry(emu: Emulator, path: str, user: str, channel: Channel, locale: str = "en-US") -> dict[str, Any]:
+    """The command ``path`` as ``user`` sees it in ``channel``; hidden ones are refused as Discord hides them."""
+    try:
+        return find_entry(invocable(visible(emu.world, user, channel), locale), path)
+    except OptionError:
+        guild = _guild(emu, channel)
+        everything = emu.registered_commands(guild.id) + emu.registered_commands(None)
+        if any(e["path"] == path for e in invocable(everything)):
+            name = emu.world.user(user).username
+            raise PageError(
+                f"/{path} is hidden from {name} here: Discord shows it only to members with the "
+                "permissions it asks for"
+            ) from None
+        raise
 
 
 async def _outcome(result: InteractionResult) -> web.Response:
@@ -119,39 +151,47 @@ async def _outcome(result: InteractionResult) -> web.Response:
 
 
 # ----- reading ------------------------------------------------------------------------------------
+@api_errors
 async def get_state(request: web.Request) -> web.Response:
+    """The servers, personas and, for the chosen server and persona, channels, members and visible commands.
+
+    Query: ``guild`` (default: the first server), ``user`` (default: the server's owner, also when the user
+    is not a member), ``channel`` (default: the server's first), ``locale``.
+    """
     emu = request.app[EMU]
     world = emu.world
-    guild = world.guild
-    locale = _locale(request.query.get("locale"))
-    roles = {str(r.id): r.name for r in guild.roles.values()}
-    users = []
-    for member in guild.members.values():
-        user = world.users[member.user_id]
-        if user.bot:
-            continue
-        users.append(
-            {
-                "id": str(user.id),
-                "name": user.username,
-                "roles": [roles[str(r)] for r in member.roles if str(r) in roles],
-                "moderator": bool(world.guild_permissions(user) & (1 << 5)),
-            }
-        )
-    scoped = emu.registered_commands(guild.id) + emu.registered_commands(None)
+    policy = request.app[CURATORS]
+    query = request.query
+    guild = world.get_guild(query["guild"]) if query.get("guild") else world.guild
+    try:
+        acting = world.user(query["user"]) if query.get("user") else None
+    except KeyError:
+        acting = None
+    if acting is None or acting.bot or acting.id not in guild.members:
+        acting = default_persona(world, guild)
+    channel_id = query.get("channel", "")
+    if not channel_id.isdigit() or int(channel_id) not in guild.channel_ids:
+        channel_id = str(guild.channel_ids[0])
+    channel = world.channel(int(channel_id))
+    locale = _locale(query.get("locale"))
+    shown = visible(world, acting, channel, command_type=None)
     return _json(
         {
+            "guilds": [{"id": str(g.id), "name": g.name} for g in world.guilds.values()],
             "guild": {"id": str(guild.id), "name": guild.name},
+            "acting_as": str(acting.id),
+            "channel": channel_id,
             "bot": {"id": str(world.bot.id), "name": world.bot.username},
             "channels": [
                 {"id": str(c), "name": world.channels[c].name, "topic": world.channels[c].topic}
                 for c in guild.channel_ids
             ],
-            "users": users,
+            "users": members(world, guild, policy),
+            "personas": personas(world, policy),
             "usernames": {str(u.id): u.username for u in world.users.values()},
-            "roles": roles,
-            "commands": invocable(scoped, locale),
-            "message_menus": context_menus(scoped, MESSAGE_MENU),
+            "roles": {str(r.id): r.name for r in guild.roles.values()},
+            "commands": invocable(shown, locale),
+            "message_menus": context_menus(shown, MESSAGE_MENU),
             "locales": list(LOCALES),
         }
     )
@@ -160,8 +200,9 @@ async def get_state(request: web.Request) -> web.Response:
 @api_errors
 async def get_messages(request: web.Request) -> web.Response:
     emu = request.app[EMU]
-    channel_id = _channel(emu, request.query.get("channel", ""))
-    user_id = _user(emu, request.query.get("user", ""))
+    channel = _channel(emu, request.query.get("channel", ""))
+    channel_id = str(channel.id)
+    user_id = _user(emu, request.query.get("user", ""), _guild(emu, channel))
     stored = emu.messages(channel_id)
     view = channel_view(
         stored,
@@ -193,13 +234,10 @@ async def post_command(request: web.Request) -> web.Response:
     emu = request.app[EMU]
     body = await _body(request)
     path = " ".join(str(body.get("path", "")).split())
-    entry = find_entry(_entries(emu), path)
-    options = coerce_options(entry, dict(body.get("options") or {}))
-    result = await emu.driver.command(
-        path,
-        options,
-        **_actor(emu, body, in_channel=True),
-    )
+    channel = _channel(emu, body.get("channel"))
+    actor = _actor(emu, body, channel, in_channel=True)
+    options = coerce_options(_entry(emu, path, actor["user"], channel), dict(body.get("options") or {}))
+    result = await emu.driver.command(path, options, **actor)
     return await _outcome(result)
 
 
@@ -209,18 +247,13 @@ async def post_autocomplete(request: web.Request) -> web.Response:
     body = await _body(request)
     path = " ".join(str(body.get("path", "")).split())
     focused = str(body.get("focused", ""))
-    entry = find_entry(_entries(emu), path)
+    channel = _channel(emu, body.get("channel"))
+    actor = _actor(emu, body, channel, in_channel=True)
     raw = dict(body.get("options") or {})
     raw.setdefault(focused, "")
-    options = coerce_options(entry, raw, focused=focused)
+    options = coerce_options(_entry(emu, path, actor["user"], channel), raw, focused=focused)
     try:
-        choices = await emu.driver.autocomplete(
-            path,
-            options,
-            focused,
-            **_actor(emu, body, in_channel=True),
-            timeout=ANSWER_TIMEOUT,
-        )
+        choices = await emu.driver.autocomplete(path, options, focused, **actor, timeout=ANSWER_TIMEOUT)
     except TimeoutError:
         choices = []
     return _json({"choices": choices})
@@ -230,11 +263,8 @@ async def post_autocomplete(request: web.Request) -> web.Response:
 async def post_click(request: web.Request) -> web.Response:
     emu = request.app[EMU]
     body = await _body(request)
-    result = await emu.driver.click(
-        str(body.get("message_id")),
-        str(body.get("custom_id")),
-        **_actor(emu, body),
-    )
+    actor = _actor(emu, body, _message_channel(emu, body.get("message_id")))
+    result = await emu.driver.click(str(body.get("message_id")), str(body.get("custom_id")), **actor)
     return await _outcome(result)
 
 
@@ -245,12 +275,8 @@ async def post_select(request: web.Request) -> web.Response:
     values = body.get("values")
     if not isinstance(values, list):
         raise PageError("values must be a list")
-    result = await emu.driver.select(
-        str(body.get("message_id")),
-        str(body.get("custom_id")),
-        values,
-        **_actor(emu, body),
-    )
+    actor = _actor(emu, body, _message_channel(emu, body.get("message_id")))
+    result = await emu.driver.select(str(body.get("message_id")), str(body.get("custom_id")), values, **actor)
     return await _outcome(result)
 
 
@@ -264,7 +290,8 @@ async def post_modal(request: web.Request) -> web.Response:
     values = body.get("values")
     if not isinstance(values, dict):
         raise PageError("values must be an object")
-    result = await emu.driver.submit_modal(opened, values, **_actor(emu, body))
+    actor = _actor(emu, body, emu.world.channel(opened.channel_id))
+    result = await emu.driver.submit_modal(opened, values, **actor)
     return await _outcome(result)
 
 
@@ -272,11 +299,12 @@ async def post_modal(request: web.Request) -> web.Response:
 async def post_context(request: web.Request) -> web.Response:
     emu = request.app[EMU]
     body = await _body(request)
-    result = await emu.driver.context_menu(
-        str(body.get("name")),
-        target_message=str(body.get("message_id")),
-        **_actor(emu, body),
-    )
+    channel = _message_channel(emu, body.get("message_id"))
+    actor = _actor(emu, body, channel)
+    name = str(body.get("name"))
+    if name not in context_menus(visible(emu.world, actor["user"], channel, command_type=MESSAGE_MENU)):
+        raise PageError(f"no message command {name!r} for this member here")
+    result = await emu.driver.context_menu(name, target_message=str(body.get("message_id")), **actor)
     return await _outcome(result)
 
 
@@ -287,7 +315,8 @@ async def post_message(request: web.Request) -> web.Response:
     content = str(body.get("content") or "").strip()
     if not content or len(content) > MAX_TEXT:
         raise PageError(f"a message needs 1 to {MAX_TEXT} characters")
-    message = emu.post_as(_user(emu, body.get("user")), _channel(emu, body.get("channel")), content)
+    channel = _channel(emu, body.get("channel"))
+    message = emu.post_as(_user(emu, body.get("user"), _guild(emu, channel)), channel, content)
     return _json({"id": message["id"]})
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +35,8 @@ OPTION_KEYS = (
     "description_localizations",
 )
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_SAFE_INTEGER = 2**53 - 1  # Discord's INTEGER and NUMBER options stay within ±(2^53 - 1)
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 class OptionError(ValueError):
@@ -126,9 +130,15 @@ def _coerce(option: dict[str, Any], value: Any) -> Any:
     otype, name = option["type"], option["name"]
     try:
         if otype == INTEGER:
-            return int(str(value).strip())
+            text = str(value).strip()
+            if not WHOLE_NUMBER.fullmatch(text):
+                raise ValueError(text)
+            return _bounded(option, int(text))
         if otype == NUMBER:
-            return float(str(value).strip())
+            number = float(str(value).strip())
+            if not math.isfinite(number):
+                raise ValueError(number)
+            return _bounded(option, number)
         if otype == BOOLEAN:
             if isinstance(value, bool):
                 return value
@@ -144,6 +154,19 @@ def _coerce(option: dict[str, Any], value: Any) -> Any:
         kind = "a whole number" if otype == INTEGER else "a number"
         raise OptionError(f"{name} must be {kind}, got {value!r}") from None
     return str(value)
+
+
+def _bounded(option: dict[str, Any], number: float) -> Any:
+    """Refuse what Discord's client refuses: beyond ±(2^53 - 1), or outside the option's min/max."""
+    name = option["name"]
+    low, high = option.get("min_value"), option.get("max_value")
+    if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
+        raise OptionError(f"{name} must be between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}")
+    if low is not None and number < low:
+        raise OptionError(f"{name} must be at least {low}")
+    if high is not None and number > high:
+        raise OptionError(f"{name} must be at most {high}")
+    return number
 
 
 def _upload(name: str, value: Any) -> tuple[str, bytes, str]:

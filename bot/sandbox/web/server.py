@@ -1,17 +1,27 @@
-"""``SandboxWeb``: serve the sandbox page, its API and live updates on loopback only."""
+"""``SandboxWeb``: serve the sandbox page, its API and live updates on loopback only.
+
+Who may drive it: the Host header must name the page's own loopback address and port (a DNS-rebound name is
+refused), an ``Origin`` or ``Sec-Fetch-Site`` that is not this page is refused, and every request that changes
+something (POST, PUT, PATCH, DELETE) must carry the page's token in ``X-Sandbox-Token``. The token is random
+per start and embedded in the served ``index.html``, which a page on another origin cannot read; a request
+without it, with a wrong one or from a foreign origin gets 403 and changes nothing.
+"""
 
 from __future__ import annotations
 
+import html
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.sandbox.web.api import EMU, add_routes
+from bot.sandbox.web.api import CURATORS, EMU, add_routes
 from bot.sandbox.web.live import LiveHub
 from bot.sandbox.web.loopback import require_loopback
+from bot.sandbox.web.personas import CuratorPolicy
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -19,23 +29,37 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+TOKEN_HEADER = "X-Sandbox-Token"
+TOKEN_PLACEHOLDER = "{{SANDBOX_TOKEN}}"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* "
     "http://localhost:*; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PAGE: web.AppKey[SandboxWeb] = web.AppKey("sandbox_page")
+
+
+def _refuse(status: int, text: str) -> web.Response:
+    return web.json_response({"error": text}, status=status)
 
 
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Only this machine's browser may drive the sandbox: loopback Host, same-origin writes, strict CSP."""
-    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        return web.Response(status=421, text="the sandbox answers on 127.0.0.1 only")
+    """Only this machine's browser, on this page, may drive the sandbox (see the module docstring)."""
+    page = request.app[PAGE]
+    if request.host not in page.allowed_hosts:
+        return _refuse(421, "the sandbox answers on its own 127.0.0.1 address only")
     origin = request.headers.get("Origin")
-    if origin is not None and origin not in (f"http://{request.host}",):
-        return web.Response(status=403, text="cross-origin requests are refused")
+    if origin is not None and origin != f"http://{request.host}":
+        return _refuse(403, "cross-origin requests are refused")
+    if request.method not in SAFE_METHODS:
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            return _refuse(403, "cross-site requests are refused")
+        sent = request.headers.get(TOKEN_HEADER, "")
+        if not secrets.compare_digest(sent.encode(), page.token.encode()):
+            return _refuse(403, "this request lacks the sandbox page's token: reload the page")
     response = await handler(request)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -44,23 +68,38 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     return response
 
 
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html")
+async def index(request: web.Request) -> web.Response:
+    """``index.html`` with this start's token in ``<meta name="sandbox-token">``."""
+    template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    body = template.replace(TOKEN_PLACEHOLDER, html.escape(request.app[PAGE].token))
+    return web.Response(text=body, content_type="text/html")
 
 
 class SandboxWeb:
     """The page at ``http://127.0.0.1:<port>/``: static files, ``/api/*`` and the ``/ws`` event stream."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Emulator, *, curators: CuratorPolicy | None = None) -> None:
         self.emulator = emulator
+        self.curators = curators or CuratorPolicy()
         self.live = LiveHub(emulator)
         self.host = "127.0.0.1"
         self.port = 0
+        self.token = secrets.token_urlsafe(32)
         self._runner: web.AppRunner | None = None
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host headers naming this page: its loopback address or ``localhost``, with its port."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        names = {host, "127.0.0.1", "localhost"}
+        bare = names if self.port == 80 else set()  # browsers leave out the default port
+        return frozenset({f"{name}:{self.port}" for name in names} | bare)
 
     def build_app(self) -> web.Application:
         app = web.Application(middlewares=[guard], client_max_size=12 * 1024 * 1024)
         app[EMU] = self.emulator
+        app[CURATORS] = self.curators
+        app[PAGE] = self
         app.router.add_get("/", index)
         app.router.add_get("/ws", self.live.handle)
         app.router.add_static("/static/", STATIC_DIR)
@@ -70,6 +109,7 @@ class SandboxWeb:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> SandboxWeb:
         """Listen on ``host`` (loopback only; ValueError otherwise); ``port=0`` picks a free port."""
         require_loopback(host)
+        self.token = secrets.token_urlsafe(32)
         self.live.start()
         self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

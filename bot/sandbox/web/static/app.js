@@ -6,8 +6,12 @@ import { Composer } from "./composer.js";
 
 const $ = (selector) => document.querySelector(selector);
 
+// Sent with every request that changes something; the server refuses those without it (403).
+const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.content || "";
+
 export const page = {
   meta: null,
+  guild: null,
   user: null,
   channel: null,
   locale: "en-US",
@@ -19,7 +23,9 @@ export const page = {
 
 export async function api(path, body) {
   const options = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Sandbox-Token": TOKEN },
+    body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
   const data = await response.json().catch(() => ({}));
@@ -60,22 +66,47 @@ export async function interact(path, body) {
 }
 
 // ----- state ------------------------------------------------------------------------------------
+// The chosen server, persona and channel decide which commands the `/` menu shows (as in Discord).
 async function loadState() {
-  page.meta = await api(`/api/state?locale=${encodeURIComponent(page.locale)}`);
-  $("#guild-name").textContent = page.meta.guild.name;
-  if (!page.user) page.user = (page.meta.users.find((u) => u.name === "mod") || page.meta.users[0]).id;
-  if (!page.channel) page.channel = page.meta.channels[0].id;
+  const query = new URLSearchParams({ locale: page.locale });
+  for (const key of ["guild", "user", "channel"]) if (page[key]) query.set(key, page[key]);
+  page.meta = await api(`/api/state?${query}`);
+  page.guild = page.meta.guild.id;
+  page.channel = page.meta.channel;
+  if (page.user !== page.meta.acting_as) {
+    page.user = page.meta.acting_as;
+    announce();
+  }
+  renderGuilds();
   renderUsers();
   renderChannels();
   composer.setCommands(page.meta.commands);
 }
 
+function announce() {
+  if (page.socket?.readyState === WebSocket.OPEN) page.socket.send(JSON.stringify({ type: "as", user: page.user }));
+}
+
+function renderGuilds() {
+  $("#guild-select").innerHTML = page.meta.guilds.map((g) =>
+    `<option value="${escapeHtml(g.id)}"${g.id === page.guild ? " selected" : ""}>${escapeHtml(g.name)}</option>`).join("");
+}
+
+function userLabel(u) {
+  const tags = [u.moderator && "moderator", u.curator && "curator"].filter(Boolean);
+  return u.name + (tags.length ? ` (${tags.join(", ")})` : "");
+}
+
 function renderUsers() {
   const select = $("#user-select");
   select.innerHTML = page.meta.users.map((u) =>
-    `<option value="${escapeHtml(u.id)}" data-name="${escapeHtml(u.name)}"${u.id === page.user ? " selected" : ""}>${escapeHtml(u.name)}${u.moderator ? " (moderator)" : ""}</option>`).join("");
+    `<option value="${escapeHtml(u.id)}" data-name="${escapeHtml(u.name)}"${u.id === page.user ? " selected" : ""}>${escapeHtml(userLabel(u))}</option>`).join("");
   const me = page.meta.users.find((u) => u.id === page.user);
   $("#me-roles").innerHTML = (me?.roles || []).map((r) => `<span class="role">${escapeHtml(r)}</span>`).join("");
+  const personas = page.meta.personas || [];
+  $("#me-summary").textContent = personas.find((p) => p.id === page.user)?.summary || "";
+  $("#persona-list").innerHTML = personas.map((p) =>
+    `<li data-name="${escapeHtml(p.name)}">${escapeHtml(p.summary)}</li>`).join("");
 }
 
 function renderChannels() {
@@ -226,19 +257,25 @@ const composer = new Composer({
 });
 
 function wire() {
+  const switchTo = async (change) => {
+    try {
+      change();
+      await loadState();
+      await loadMessages();
+    } catch (error) {
+      toast(error.message);
+    }
+  };
   $("#channels").addEventListener("click", (event) => {
     const button = event.target.closest("button.channel");
     if (!button) return;
-    page.channel = button.dataset.id;
-    page.unread.delete(page.channel);
-    renderChannels();
-    loadMessages();
+    switchTo(() => { page.channel = button.dataset.id; page.unread.delete(page.channel); });
+  });
+  $("#guild-select").addEventListener("change", (event) => {
+    switchTo(() => { page.guild = event.target.value; page.channel = null; });
   });
   $("#user-select").addEventListener("change", (event) => {
-    page.user = event.target.value;
-    renderUsers();
-    page.socket?.readyState === WebSocket.OPEN && page.socket.send(JSON.stringify({ type: "as", user: page.user }));
-    loadMessages();
+    switchTo(() => { page.user = event.target.value; announce(); });
   });
   $("#locale-select").addEventListener("change", async (event) => {
     page.locale = event.target.value;

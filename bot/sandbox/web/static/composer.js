@@ -45,9 +45,13 @@ export class Composer {
     });
   }
 
+  // The commands the acting member sees here (the server hides the others, as Discord's client does).
   setCommands(commands) {
     this.commands = commands;
-    if (this.command) this.command = commands.find((c) => c.path === this.command.path) || this.command;
+    if (!this.command) return;
+    const still = commands.find((c) => c.path === this.command.path);
+    if (still) this.command = still;
+    else this.reset();
   }
 
   // ----- choosing a command -----------------------------------------------------------------------
@@ -69,7 +73,7 @@ export class Composer {
     }
     this.popup.innerHTML = `<div class="popup-heading">Haikei commands</div>` + this.matches.map((c, i) => {
       const opts = c.options.map((o) => `<span class="opt${o.required ? " required" : ""}">${escapeHtml(o.display)}</span>`).join("");
-      const lock = c.moderator ? `<span class="badge" title="Discord shows this only to members with Manage Server; Haikei checks on the server too">moderators</span>` : "";
+      const lock = c.moderator ? `<span class="badge" title="Discord shows this only to members with the permission it asks for (Manage Server); Haikei checks on the server too">moderators</span>` : "";
       return `<div class="command-item${i === this.highlight ? " highlighted" : ""}" data-path="${escapeHtml(c.path)}" role="option">` +
         `<div class="command-line"><span class="command-name">/${escapeHtml(c.display)}</span>${opts}${lock}</div>` +
         `<div class="command-desc">${escapeHtml(c.description)}</div></div>`;
