@@ -192,6 +192,9 @@ async def test_members_are_not_shown_moderator_or_curator_commands(
     registered = emulator.world.commands[None]
     for name in ("curate", "submissions", "config", "alerts"):
         assert str(registered[(name, 1)]["default_member_permissions"]) == "32", name
+    seen_by_alice = emulator.driver.visible_commands("alice", "general")
+    assert "disclosure" in seen_by_alice and not {"curate", "submissions", "config"} & set(seen_by_alice)
+    assert {"curate", "submissions"} <= set(emulator.driver.visible_commands("mod", "general"))
     member_help = await emulator.driver.command("help", user="alice")
     await member_help.wait()
     text = str(member_help.embeds[0])
