@@ -1,8 +1,9 @@
-"""The /poll commands: create, close, reopen, extend, edit, delete, list, results, export."""
+"""The Polls cog: /poll (create, list, results) for members, /poll-manage (in manage.py) for moderators."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from datetime import UTC, datetime, timedelta
@@ -13,19 +14,19 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.checks import has_role_setting, is_moderator, moderator_only
+from bot.checks import has_role_setting, is_moderator
 from bot.errors import BadInput, NotFound, UserFacingError
+from bot.options import RowId
 from bot.replies import ephemeral, send, text
-from bot.ui.confirm import ask
 from bot.ui.paginator import Paginator
-from cogs.polls import store
+from cogs.polls import secrecy, store
+from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.chart import result_chart
 from cogs.polls.creation import CreateRequest, OptionsModal, create_poll
-from cogs.polls.durations import extended_deadline
-from cogs.polls.export import public_csv, tally_csv
 from cogs.polls.live import LiveUpdater
-from cogs.polls.model import Poll, tally
-from cogs.polls.options import reconcile, validate_question
+from cogs.polls.manage import PollLookup, PollManagement, bad_input
+from cogs.polls.model import tally
+from cogs.polls.options import validate_question
 from cogs.polls.problems import InputProblem
 from cogs.polls.publisher import Publisher
 from cogs.polls.render import results_embed
@@ -33,7 +34,7 @@ from cogs.polls.scheduler import DeadlineScheduler
 from cogs.polls.tally import Method
 from cogs.polls.transformers import ClosingTime
 from cogs.polls.views import DYNAMIC_ITEMS
-from cogs.polls.voting import Voting
+from cogs.polls.voting import Voting, check_results_visible
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -51,11 +52,7 @@ METHOD_CHOICES = [
 ]
 
 
-def bad_input(problem: InputProblem) -> BadInput:
-    return BadInput(problem.key, **problem.params)
-
-
-class Polls(commands.Cog):
+class Polls(PollManagement, commands.Cog):
     """Member polls: button voting, secret ballots, ranked choice, charts and exports."""
 
     feature_key = "polls"
@@ -63,41 +60,48 @@ class Polls(commands.Cog):
 
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
-        self.publisher = Publisher(bot)
+        self.keys = BallotKeys(bot.settings.ballot_keys_path, bot.settings.poll_secret)
+        self.publisher = Publisher(bot, self.keys)
         self.live = LiveUpdater(self.publisher.refresh, LIVE_EDIT_INTERVAL)
-        self.voting = Voting(bot, self.publisher, self.live)
+        self.voting = Voting(bot, self.keys, self.publisher, self.live)
         self.scheduler = DeadlineScheduler(bot.db, self.publisher.close, bot.wait_until_ready)
 
     async def cog_load(self) -> None:
+        await self.bot.db.run(secrecy.enable_secure_delete)
         await self.bot.db.migrate(store.migrations)
+        await self.bot.db.run(lambda _db: self.keys.open())
+        stale = await self.bot.db.run(secrecy.forget_stale_keys, self.keys)
+        if stale:
+            log.info(
+                "Destroyed the ballot keys of %d poll(s) closed or deleted before the last stop", len(stale)
+            )
+        self.report_legacy(await self.bot.db.run(secrecy.legacy_polls))
         self.scheduler.start()
+
+    def report_legacy(self, legacy: list[int]) -> None:
+        """Say what POLL_SECRET is still needed for (only secret polls opened before per-poll keys)."""
+        if legacy and not self.keys.legacy_secret:
+            log.warning(
+                "Secret polls %s were opened before per-poll ballot keys and POLL_SECRET is not set: they refuse "
+                "votes (members could vote twice) until POLL_SECRET is restored or they are closed",
+                legacy,
+            )
+        elif legacy:
+            log.info("Secret polls %s recognise their voters with POLL_SECRET until they close", legacy)
+        elif self.keys.legacy_secret:
+            log.info("POLL_SECRET is no longer used (no secret poll from before per-poll keys is open)")
 
     async def cog_unload(self) -> None:
         self.scheduler.stop()
         self.live.cancel()
+        with contextlib.suppress(RuntimeError):  # the database already closed: nothing more to do
+            await self.bot.db.run(lambda _db: self.keys.close())
 
     async def about_counts(self) -> dict[str, int]:
         return {"polls.about.polls": await self.bot.db.run(store.poll_count)}
 
-    async def guild_poll(self, interaction: discord.Interaction, poll_id: int) -> Poll:
-        """The poll with this id in this server (another server's poll is "not found")."""
-        poll = await self.bot.db.run(store.get_guild_poll, interaction.guild_id or 0, poll_id)
-        if poll is None:
-            raise NotFound("polls.errors.not_found")
-        return poll
-
-    async def poll_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[int]]:
-        polls = await self.bot.db.run(store.guild_polls, interaction.guild_id or 0, 100)
-        needle = current.strip().lstrip("#").casefold()
-        choices = []
-        for poll in polls:
-            name = f"#{poll.id} [{poll.state.value}] {poll.question}"
-            if needle in name.casefold():
-                choices.append(Choice(name=name[:100], value=poll.id))
-        return choices[:25]
-
     poll = app_commands.Group(
-        name="poll", description="Member polls: create, manage and see results", guild_only=True
+        name="poll", description="Member polls: create, list and see results", guild_only=True
     )
 
     @poll.command(name="create", description="Create a poll (moderators, or the poll creator role)")
@@ -106,7 +110,7 @@ class Polls(commands.Cog):
         options="Options separated by | (leave empty to type them one per line in a form)",
         method="How members vote (default: single choice)",
         max_choices="Multiple choice: how many options a member may pick",
-        secret="Secret ballot: nobody, not even moderators, can see who voted what",
+        secret="Secret ballot: no one can link a vote to a member; counts are shown at close",
         hidden="Hide results until the poll closes",
         eligible_role="Only members with this role can vote",
         duration="How long it stays open (30m, 2h, 3d) or when it closes (2025-06-01T18:00)",
@@ -161,127 +165,6 @@ class Polls(commands.Cog):
             return
         await create_poll(self, interaction, request, options)
 
-    @poll.command(name="close", description="Close a poll now and post its results (moderators)")
-    @app_commands.describe(poll="The poll (its number)")
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def close(self, interaction: discord.Interaction, poll: int) -> None:
-        found = await self.guild_poll(interaction, poll)
-        if not found.is_open:
-            raise UserFacingError("polls.errors.already_closed", id=found.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.publisher.close(found.id, interaction.user.id)
-        self.scheduler.wake()
-        await ephemeral(interaction, text(interaction, "polls.close.done", id=found.id))
-
-    @poll.command(name="reopen", description="Reopen a closed poll (moderators)")
-    @app_commands.describe(poll="The poll (its number)", duration="How long it stays open (default: 1 day)")
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def reopen(
-        self,
-        interaction: discord.Interaction,
-        poll: int,
-        duration: app_commands.Transform[datetime, ClosingTime] | None = None,
-    ) -> None:
-        found = await self.guild_poll(interaction, poll)
-        if found.is_open:
-            raise UserFacingError("polls.errors.already_open", id=found.id)
-        closes_at = (duration or datetime.now(UTC) + DEFAULT_DURATION).timestamp()
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.db.run(store.reopen_poll, found.id, interaction.user.id, closes_at)
-        self.scheduler.wake()
-        await self.publisher.refresh(found.id)
-        await ephemeral(
-            interaction, text(interaction, "polls.reopen.done", id=found.id, when=f"<t:{int(closes_at)}:R>")
-        )
-
-    @poll.command(name="extend", description="Give an open poll more time (moderators)")
-    @app_commands.describe(
-        poll="The poll (its number)",
-        duration="Extra time (2h, 1d) added to the deadline, or a new closing time",
-    )
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def extend(self, interaction: discord.Interaction, poll: int, duration: str) -> None:
-        found = await self.guild_poll(interaction, poll)
-        if not found.is_open:
-            raise UserFacingError("polls.errors.already_closed", id=found.id)
-        now = datetime.now(UTC)
-        try:
-            when = extended_deadline(duration, datetime.fromtimestamp(found.closes_at, UTC), now)
-        except InputProblem as problem:
-            raise bad_input(problem) from None
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.db.run(store.extend_poll, found.id, interaction.user.id, when.timestamp())
-        self.scheduler.wake()
-        await self.publisher.refresh(found.id)
-        await ephemeral(
-            interaction,
-            text(interaction, "polls.extend.done", id=found.id, when=f"<t:{int(when.timestamp())}:R>"),
-        )
-
-    @poll.command(
-        name="edit", description="Change a poll's question or options; a note is shown (moderators)"
-    )
-    @app_commands.describe(
-        poll="The poll (its number)",
-        question="The new question",
-        options="All options, separated by | (unchanged ones keep their votes)",
-        note="Why it changed (shown on the poll and kept in the audit log)",
-    )
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def edit(
-        self,
-        interaction: discord.Interaction,
-        poll: int,
-        question: app_commands.Range[str, 1, 240] | None = None,
-        options: app_commands.Range[str, 1, 4000] | None = None,
-        note: app_commands.Range[str, 1, 200] | None = None,
-    ) -> None:
-        found = await self.guild_poll(interaction, poll)
-        if question is None and options is None:
-            raise BadInput("polls.errors.nothing_to_edit")
-        try:
-            new_question = validate_question(question) if question is not None else found.question
-            new_options = (
-                reconcile(list(found.options), options) if options is not None else list(found.options)
-            )
-        except InputProblem as problem:
-            raise bad_input(problem) from None
-        note_text = note or text(interaction, "polls.edit.default_note")
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.db.run(
-            store.edit_poll, found.id, interaction.user.id, new_question, new_options, note_text
-        )
-        await self.publisher.refresh(found.id)
-        await ephemeral(interaction, text(interaction, "polls.edit.done", id=found.id))
-
-    @poll.command(name="delete", description="Delete a poll, its votes and its message (moderators)")
-    @app_commands.describe(poll="The poll (its number)")
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def delete(self, interaction: discord.Interaction, poll: int) -> None:
-        found = await self.guild_poll(interaction, poll)
-        answer = await ask(
-            interaction,
-            text(interaction, "polls.delete.confirm", id=found.id, question=found.question)[:2000],
-        )
-        followup = answer.clicked or interaction
-        if not answer.value:
-            key = "ui.cancelled" if answer.value is False else "ui.timed_out"
-            await followup.followup.send(text(interaction, key), ephemeral=True)
-            return
-        await self.bot.db.run(store.delete_poll, found.id, interaction.user.id)
-        if found.message_id:
-            message = self.bot.get_partial_messageable(found.channel_id).get_partial_message(found.message_id)
-            try:
-                await message.delete()
-            except discord.HTTPException:
-                log.info("Poll %s message was already gone", found.id)
-        await followup.followup.send(text(interaction, "polls.delete.done", id=found.id), ephemeral=True)
-
     @poll.command(name="list", description="Open polls in this server")
     async def list_polls(self, interaction: discord.Interaction) -> None:
         polls = await self.bot.db.run(store.open_polls, interaction.guild_id or 0)
@@ -308,17 +191,18 @@ class Polls(commands.Cog):
             pages.append(embed)
         await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
 
-    @poll.command(name="results", description="See a poll's results (while hidden: moderators only)")
+    @poll.command(
+        name="results", description="See a poll's results (hidden: moderators only; secret: after close)"
+    )
     @app_commands.describe(poll="The poll (its number)")
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    async def results(self, interaction: discord.Interaction, poll: int) -> None:
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    async def results(self, interaction: discord.Interaction, poll: RowId) -> None:
         found = await self.guild_poll(interaction, poll)
-        if found.hidden and found.is_open and not await is_moderator(interaction):
-            raise UserFacingError("polls.results.hidden")
         await interaction.response.defer(ephemeral=True, thinking=True)
         current, ballots = await self.bot.db.run(store.poll_with_ballots, found.id)
         if current is None:
             raise NotFound("polls.errors.not_found")
+        await check_results_visible(interaction, current, len(ballots))
         t = self.publisher.translator(interaction.locale)
         result = tally(current, ballots)
         png = await asyncio.to_thread(result_chart, current, result, t)
@@ -326,21 +210,3 @@ class Polls(commands.Cog):
         embed.set_image(url=f"attachment://poll-{current.id}.png")
         file = discord.File(io.BytesIO(png), filename=f"poll-{current.id}.png")
         await send(interaction, embed=embed, file=file, ephemeral=True)
-
-    @poll.command(name="export", description="Download a poll's votes as CSV (secret ballots: tallies only)")
-    @app_commands.describe(poll="The poll (its number)")
-    @app_commands.autocomplete(poll=poll_autocomplete)
-    @moderator_only()
-    async def export(self, interaction: discord.Interaction, poll: int) -> None:
-        found = await self.guild_poll(interaction, poll)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        if found.secret:
-            current, ballots = await self.bot.db.run(store.poll_with_ballots, found.id)
-            body = tally_csv(current or found, tally(current or found, ballots))
-            key = "polls.export.secret"
-        else:
-            rows = await self.bot.db.run(store.public_ballots, found.id)
-            body = public_csv(found, rows)
-            key = "polls.export.public"
-        file = discord.File(io.BytesIO(body.encode("utf-8-sig")), filename=f"poll-{found.id}.csv")
-        await send(interaction, text(interaction, key, id=found.id), file=file, ephemeral=True)

@@ -117,7 +117,7 @@ async def create_poll(
             allowed_mentions=ping,
         )
     except discord.HTTPException as exc:
-        await cog.bot.db.run(store.delete_poll, poll_id, interaction.user.id)
+        await cog.bot.db.run(store.delete_poll, cog.keys, poll_id, interaction.user.id)
         log.warning("Could not post poll %s in channel %s: %s", poll_id, poll.channel_id, exc)
         raise UserFacingError("polls.errors.cannot_post", channel=f"<#{poll.channel_id}>") from None
     await cog.bot.db.run(store.set_message, poll_id, message.id)

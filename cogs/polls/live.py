@@ -17,6 +17,7 @@ class LiveUpdater:
         self.refresh = refresh
         self.interval = interval
         self._pending: dict[int, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # waiting or editing
         self._last: dict[int, float] = {}
 
     def mark(self, poll_id: int) -> None:
@@ -24,7 +25,10 @@ class LiveUpdater:
         if poll_id in self._pending:
             return
         delay = max(0.0, self._last.get(poll_id, float("-inf")) + self.interval - time.monotonic())
-        self._pending[poll_id] = asyncio.create_task(self._run(poll_id, delay), name=f"poll-live-{poll_id}")
+        task = asyncio.create_task(self._run(poll_id, delay), name=f"poll-live-{poll_id}")
+        self._pending[poll_id] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _run(self, poll_id: int, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -41,6 +45,7 @@ class LiveUpdater:
             await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
 
     def cancel(self) -> None:
-        for task in self._pending.values():
+        """Stop every refresh, waiting or already editing (the cog is unloading: the bot is stopping)."""
+        for task in self._tasks:
             task.cancel()
         self._pending.clear()

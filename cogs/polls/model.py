@@ -27,6 +27,7 @@ class VoteOutcome(StrEnum):
     CLOSED = "closed"
     NOT_ELIGIBLE = "not_eligible"
     INVALID = "invalid"
+    UNAVAILABLE = "unavailable"  # a secret poll whose voters can no longer be recognised (key file lost)
 
 
 @dataclass(frozen=True)

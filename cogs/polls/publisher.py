@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.polls import store
+from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.chart import result_chart
 from cogs.polls.model import Poll, tally
 from cogs.polls.render import poll_embed, poll_view, results_embed
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 class Publisher:
     """Renders polls in the server's language and keeps their messages current."""
 
-    def __init__(self, bot: Haikei) -> None:
+    def __init__(self, bot: Haikei, keys: BallotKeys) -> None:
         self.bot = bot
+        self.keys = keys
         self.edits = 0  # poll-message edits made (the benchmark reports it)
 
     def translator(self, locale: Any) -> Text:
@@ -66,8 +68,9 @@ class Publisher:
             log.warning("Could not edit poll %s message: %s", poll.id, exc)
 
     async def close(self, poll_id: int, actor_id: int | None) -> bool:
-        """Close the poll (if still open), update its message and post the result with its chart."""
-        if not await self.bot.db.run(store.close_poll, poll_id, actor_id):
+        """Close the poll (if still open; a secret poll is sealed and its key destroyed), update its message
+        and post the result with its chart."""
+        if not await self.bot.db.run(store.close_poll, self.keys, poll_id, actor_id):
             return False
         log.info("Poll %s closed (%s)", poll_id, "deadline" if actor_id is None else f"by {actor_id}")
         await self.refresh(poll_id)

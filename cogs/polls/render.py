@@ -21,10 +21,17 @@ NOTE_LENGTH = 200
 LIVE_EDIT_MAX_AGE = 3600.0  # older polls stop live edits; members use "Show results"
 
 
-def live_counts_shown(poll: Poll, now: float | None = None) -> bool:
-    """Whether the poll message carries live counts (open, not hidden, younger than an hour)."""
+def live_edits(poll: Poll, now: float | None = None) -> bool:
+    """Whether votes update the poll message (open, not hidden, younger than an hour): live counts, or only
+    the turnout for a secret poll."""
     now = time.time() if now is None else now
     return poll.is_open and not poll.hidden and now - poll.created_at < LIVE_EDIT_MAX_AGE
+
+
+def live_counts_shown(poll: Poll, now: float | None = None) -> bool:
+    """Whether the open poll's message carries live counts: never for a secret poll, whose counts moving as
+    members click would show who voted what; it shows only the turnout until close."""
+    return live_edits(poll, now) and not poll.secret
 
 
 def method_text(poll: Poll, t: Text) -> str:
@@ -60,14 +67,19 @@ def poll_embed(
             lines += ["", outcome_line(poll, result, t)]
     else:
         lines += [f"• **{o.label}**" for o in poll.options]
-        if poll.is_open and not poll.hidden:
+        if poll.is_open and poll.secret:
+            lines += ["", t("polls.message.secret_counts")]
+        elif poll.is_open and not poll.hidden:
             lines += ["", t("polls.message.use_results_button")]
     shown_notes = [n[:NOTE_LENGTH] for n in notes][-MAX_NOTES_SHOWN:]
     if shown_notes:
         lines += ["", *[t("polls.message.edit_note", note=n) for n in shown_notes]]
     embed.description = clip_lines(lines, 4000)
     votes = result.ballots if result is not None else 0
-    embed.set_footer(text=t("polls.message.footer", id=poll.id, votes=votes)[:2048])
+    footer = t("polls.message.footer", id=poll.id, votes=votes)
+    if poll.secret:
+        footer += "\n" + t("polls.message.secret_footer" if poll.is_open else "polls.message.sealed_footer")
+    embed.set_footer(text=footer[:2048])
     return embed
 
 

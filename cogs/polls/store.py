@@ -1,6 +1,9 @@
 """Poll, ballot and audit storage: plain functions taking a sqlite-utils ``Database``; writes commit on return.
 
-Secret ballots are keyed by an HMAC computed by the caller; for them no user id, name or time is stored.
+Secret ballots store no user id, name or time. While the poll is open a ballot's key is an HMAC of the member
+under the poll's own random key (in :class:`~cogs.polls.ballot_keys.BallotKeys`, a separate file); at close the
+ballots are rewritten under random keys (in the same transaction as the close) and the poll's key is destroyed.
+Ballots live in a ``WITHOUT ROWID`` table, so their stored order is their key's order, not the order of votes.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
+from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import (
     Choices,
     Poll,
@@ -25,57 +29,9 @@ from cogs.polls.model import (
     normalize_choices,
 )
 from cogs.polls.options import Option
-from cogs.polls.voter_keys import Voter
-
-migrations = Migrations("polls")
-
-
-@migrations(name="0001_polls")
-def _polls(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE polls (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            guild_id INTEGER NOT NULL,
-            channel_id INTEGER NOT NULL,
-            message_id INTEGER,
-            question TEXT NOT NULL,
-            options TEXT NOT NULL,
-            method TEXT NOT NULL,
-            max_choices INTEGER,
-            secret INTEGER NOT NULL DEFAULT 0,
-            hidden INTEGER NOT NULL DEFAULT 0,
-            eligible_role_id INTEGER,
-            ping_role_id INTEGER,
-            closes_at REAL NOT NULL,
-            state TEXT NOT NULL DEFAULT 'open',
-            created_by INTEGER NOT NULL,
-            created_at REAL NOT NULL,
-            closed_at REAL
-        );
-        CREATE INDEX polls_state_closes ON polls(state, closes_at);
-        CREATE INDEX polls_guild_state ON polls(guild_id, state);
-        CREATE TABLE ballots (
-            poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
-            voter_key TEXT NOT NULL,
-            user_id INTEGER,
-            user_name TEXT,
-            choices TEXT NOT NULL,
-            voted_at REAL,
-            PRIMARY KEY (poll_id, voter_key)
-        );
-        CREATE TABLE poll_audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            poll_id INTEGER NOT NULL,
-            guild_id INTEGER NOT NULL,
-            actor_id INTEGER,
-            action TEXT NOT NULL,
-            detail TEXT NOT NULL DEFAULT '{}',
-            at REAL NOT NULL
-        );
-        CREATE INDEX poll_audit_poll ON poll_audit(poll_id);
-        """
-    )
+from cogs.polls.schema import migrations as migrations  # the polls migration set, re-exported
+from cogs.polls.secrecy import forget, seal, secret_ballot_key
+from cogs.polls.voter_keys import Voter, public_voter_key
 
 
 @dataclass(frozen=True)
@@ -156,8 +112,15 @@ def _polls_where(db: Database, where: str, params: Sequence[Any]) -> list[Poll]:
     return [Poll.from_row(dict(zip(cols, row, strict=True))) for row in rows]
 
 
+def _ballot_key(db: Database, keys: BallotKeys, poll: Poll, user_id: int, *, create: bool) -> str | None:
+    if poll.secret:
+        return secret_ballot_key(db, keys, poll, user_id, create=create)
+    return public_voter_key(user_id)
+
+
 def cast_vote(
     db: Database,
+    keys: BallotKeys,
     poll_id: int,
     guild_id: int | None,
     voter: Voter,
@@ -166,7 +129,7 @@ def cast_vote(
 ) -> tuple[VoteOutcome, Poll | None, Choices | None]:
     """Check and record one ballot (insert or replace this voter's) in one transaction.
 
-    Secret polls store only the voter's HMAC key: no user id, name or time.
+    Secret polls store only the ballot key and the choices: no user id, name or time.
     """
     poll = get_poll(db, poll_id)
     if poll is None or poll.guild_id != guild_id:
@@ -178,17 +141,13 @@ def cast_vote(
     normalized = normalize_choices(poll, choices)
     if normalized is None:
         return VoteOutcome.INVALID, poll, None
+    key = _ballot_key(db, keys, poll, voter.user_id, create=True)
+    if key is None:
+        return VoteOutcome.UNAVAILABLE, poll, None
     if poll.secret:
-        row = [poll_id, voter.secret_key, None, None, encode_choices(normalized), None]
+        row = [poll_id, key, None, None, encode_choices(normalized), None]
     else:
-        row = [
-            poll_id,
-            f"u{voter.user_id}",
-            voter.user_id,
-            voter.name,
-            encode_choices(normalized),
-            time.time(),
-        ]
+        row = [poll_id, key, voter.user_id, voter.name, encode_choices(normalized), time.time()]
     with db.conn:
         db.execute(
             """INSERT INTO ballots (poll_id, voter_key, user_id, user_name, choices, voted_at)
@@ -200,27 +159,29 @@ def cast_vote(
     return VoteOutcome.RECORDED, poll, normalized
 
 
-def remove_vote(db: Database, poll_id: int, voter: Voter) -> tuple[Poll | None, bool]:
-    """Delete this voter's ballot while the poll is open; (poll, whether there was a ballot)."""
+def remove_vote(
+    db: Database, keys: BallotKeys, poll_id: int, voter: Voter
+) -> tuple[Poll | None, bool | None]:
+    """Delete this voter's ballot while the poll is open: (poll, whether there was one — None: can't tell)."""
     poll = get_poll(db, poll_id)
     if poll is None or not poll.is_open:
         return poll, False
+    key = _ballot_key(db, keys, poll, voter.user_id, create=False)
+    if key is None:
+        return poll, None if ballot_count(db, poll_id) else False
     with db.conn:
-        cursor = db.execute(
-            "DELETE FROM ballots WHERE poll_id = ? AND voter_key = ?",
-            [poll_id, voter.key(is_secret=poll.secret)],
-        )
+        cursor = db.execute("DELETE FROM ballots WHERE poll_id = ? AND voter_key = ?", [poll_id, key])
     return poll, cursor.rowcount > 0
 
 
-def get_ballot(db: Database, poll_id: int, voter: Voter) -> Choices | None:
-    """This voter's current ballot (found through their key, never stored with them)."""
+def get_ballot(db: Database, keys: BallotKeys, poll_id: int, voter: Voter) -> Choices | None:
+    """This voter's current ballot (found through their key, never stored with them; gone after close)."""
     poll = get_poll(db, poll_id)
-    if poll is None:
+    if poll is None or (poll.secret and not poll.is_open):
         return None
+    key = _ballot_key(db, keys, poll, voter.user_id, create=False)
     row = db.execute(
-        "SELECT choices FROM ballots WHERE poll_id = ? AND voter_key = ?",
-        [poll_id, voter.key(is_secret=poll.secret)],
+        "SELECT choices FROM ballots WHERE poll_id = ? AND voter_key = ?", [poll_id, key]
     ).fetchone()
     return decode_choices(row[0]) if row else None
 
@@ -250,24 +211,42 @@ def public_ballots(db: Database, poll_id: int) -> list[BallotRow]:
     return [BallotRow(r[0], r[1], decode_choices(r[2]), r[3]) for r in rows]
 
 
-def close_poll(db: Database, poll_id: int, actor_id: int | None, *, now: float | None = None) -> bool:
-    """Close an open poll; True when this call closed it (False when it was already closed or gone)."""
+def close_poll(
+    db: Database, keys: BallotKeys, poll_id: int, actor_id: int | None, *, now: float | None = None
+) -> bool:
+    """Close an open poll; True when this call closed it (False when it was already closed or gone).
+
+    A secret poll's ballots are sealed in the same transaction, then its key is destroyed (a crash between
+    the two is finished by :func:`~cogs.polls.secrecy.forget_stale_keys` at the next start).
+    """
     now = time.time() if now is None else now
     with db.conn:
         cursor = db.execute(
             "UPDATE polls SET state = 'closed', closed_at = ? WHERE id = ? AND state = 'open'", [now, poll_id]
         )
+        secret = False
         if cursor.rowcount:
-            guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
+            guild_id, secret = db.execute(
+                "SELECT guild_id, secret FROM polls WHERE id = ?", [poll_id]
+            ).fetchone()
             _audit(db, poll_id, guild_id, actor_id, "close", automatic=actor_id is None)
+            if secret:
+                seal(db, poll_id)
+    if secret:
+        forget(db, keys, [poll_id])
     return cursor.rowcount > 0
 
 
 def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> bool:
-    """Reopen a closed poll until ``closes_at``."""
+    """Reopen a closed public poll until ``closes_at``.
+
+    Secret polls are never reopened: their link between members and ballots was destroyed at close, so
+    members who already voted could not be recognised and could vote twice.
+    """
     with db.conn:
         cursor = db.execute(
-            "UPDATE polls SET state = 'open', closed_at = NULL, closes_at = ? WHERE id = ? AND state = 'closed'",
+            """UPDATE polls SET state = 'open', closed_at = NULL, closes_at = ?
+               WHERE id = ? AND state = 'closed' AND secret = 0""",
             [closes_at, poll_id],
         )
         if cursor.rowcount:
@@ -325,15 +304,18 @@ def audit_log(db: Database, poll_id: int) -> list[dict[str, Any]]:
     return [{"actor_id": r[0], "action": r[1], "detail": json.loads(r[2]), "at": r[3]} for r in rows]
 
 
-def delete_poll(db: Database, poll_id: int, actor_id: int) -> bool:
-    """Delete a poll and its ballots (the audit log keeps a record of the deletion)."""
+def delete_poll(db: Database, keys: BallotKeys, poll_id: int, actor_id: int) -> bool:
+    """Delete a poll and its ballots, and destroy its key (the audit log keeps a record of the deletion)."""
     with db.conn:
-        row = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()
+        row = db.execute("SELECT guild_id, secret FROM polls WHERE id = ?", [poll_id]).fetchone()
         if row is None:
             return False
         db.execute("DELETE FROM ballots WHERE poll_id = ?", [poll_id])
+        db.execute("DELETE FROM secret_legacy_polls WHERE poll_id = ?", [poll_id])
         db.execute("DELETE FROM polls WHERE id = ?", [poll_id])
         _audit(db, poll_id, row[0], actor_id, "delete")
+    if row[1]:
+        forget(db, keys, [poll_id])
     return True
 
 

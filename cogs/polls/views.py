@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.errors import reports_errors
+from bot.errors import report, reports_errors
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,11 @@ class VoteButton(
     ) -> VoteButton:
         return cls(int(match["poll"]), int(match["option"]), item.label or "?")
 
-    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _voting(interaction).vote(interaction, self.poll_id, [self.option_id])
+        try:
+            await _voting(interaction).vote(interaction, self.poll_id, [self.option_id])
+        except Exception as exc:  # reported without the option: a log must not say who chose what
+            await report(interaction, exc, where=f"poll {self.poll_id} vote button")
 
 
 class VoteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"poll:(?P<poll>\d{1,19}):sel"):

@@ -15,11 +15,12 @@ from bot.checks import is_moderator, role_ids
 from bot.errors import NotFound, UserFacingError
 from bot.replies import NO_PINGS, text
 from cogs.polls import store
+from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.flows import RankFlow, ScoreFlow
 from cogs.polls.live import LiveUpdater
 from cogs.polls.model import Choices, Poll, VoteOutcome, describe_choices, tally
 from cogs.polls.publisher import Publisher
-from cogs.polls.render import live_counts_shown, results_embed
+from cogs.polls.render import live_edits, results_embed
 from cogs.polls.tally import Method
 from cogs.polls.voter_keys import Voter
 
@@ -29,35 +30,45 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+async def check_results_visible(interaction: discord.Interaction, poll: Poll, turnout: int) -> None:
+    """Refuse current results the user may not see: an open secret poll's (to everyone: watching counts move
+    as members click would reveal votes) and an open hidden poll's (moderators excepted)."""
+    if not poll.is_open:
+        return
+    if poll.secret:
+        raise UserFacingError("polls.results.secret_open", id=poll.id, votes=turnout)
+    if poll.hidden and not await is_moderator(interaction):
+        raise UserFacingError("polls.results.hidden")
+
+
 class Voting:
     """Component handlers shared by every poll (the cog's ``voting`` attribute)."""
 
-    def __init__(self, bot: Haikei, publisher: Publisher, live: LiveUpdater) -> None:
+    def __init__(self, bot: Haikei, keys: BallotKeys, publisher: Publisher, live: LiveUpdater) -> None:
         self.bot = bot
+        self.keys = keys
         self.publisher = publisher
         self.live = live
         self.votes_recorded = 0
 
-    def voter(self, interaction: discord.Interaction, poll_id: int) -> Voter:
-        secret = self.bot.settings.poll_secret
-        if not secret:
-            raise RuntimeError("POLL_SECRET is not set")
-        user = interaction.user
-        return Voter.of(secret, poll_id, user.id, user.display_name)
+    @staticmethod
+    def voter(interaction: discord.Interaction) -> Voter:
+        return Voter(interaction.user.id, interaction.user.display_name)
 
     async def record(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> str:
         """Store the ballot (committed before returning) and return the receipt text; raise if refused."""
         outcome, poll, saved = await self.bot.db.run(
             store.cast_vote,
+            self.keys,
             poll_id,
             interaction.guild_id,
-            self.voter(interaction, poll_id),
+            self.voter(interaction),
             choices,
             role_ids(interaction.user),
         )
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
             self.votes_recorded += 1
-            if live_counts_shown(poll):
+            if live_edits(poll):
                 self.live.mark(poll_id)
             receipt = text(interaction, "polls.vote.recorded", choices=describe_choices(poll, saved))
             if poll.secret:
@@ -73,6 +84,8 @@ class Voting:
             return UserFacingError("polls.vote.closed")
         if outcome is VoteOutcome.NOT_ELIGIBLE:
             return UserFacingError("polls.vote.not_eligible", role=f"<@&{poll.eligible_role_id}>")
+        if outcome is VoteOutcome.UNAVAILABLE:
+            return UserFacingError("polls.vote.unrecognisable")
         return UserFacingError("polls.vote.invalid")
 
     async def vote(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> None:
@@ -81,12 +94,14 @@ class Voting:
         await interaction.response.send_message(receipt, ephemeral=True, allowed_mentions=NO_PINGS)
 
     async def remove(self, interaction: discord.Interaction, poll_id: int) -> None:
-        poll, removed = await self.bot.db.run(store.remove_vote, poll_id, self.voter(interaction, poll_id))
+        poll, removed = await self.bot.db.run(store.remove_vote, self.keys, poll_id, self.voter(interaction))
         if poll is None or poll.guild_id != interaction.guild_id:
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:
             raise UserFacingError("polls.vote.closed")
-        if removed and live_counts_shown(poll):
+        if removed is None:
+            raise UserFacingError("polls.vote.unrecognisable")
+        if removed and live_edits(poll):
             self.live.mark(poll_id)
         key = "polls.vote.removed" if removed else "polls.vote.nothing_to_remove"
         await interaction.response.send_message(text(interaction, key), ephemeral=True)
@@ -96,8 +111,7 @@ class Voting:
         poll, ballots = await self.bot.db.run(store.poll_with_ballots, poll_id)
         if poll is None or poll.guild_id != interaction.guild_id:
             raise NotFound("polls.errors.not_found")
-        if poll.hidden and poll.is_open and not await is_moderator(interaction):
-            raise UserFacingError("polls.results.hidden")
+        await check_results_visible(interaction, poll, len(ballots))
         embed = results_embed(
             poll, tally(poll, ballots), self.publisher.translator(interaction.locale), final=False
         )

@@ -16,7 +16,13 @@ from cogs.polls.options import (
     validate_question,
 )
 from cogs.polls.problems import InputProblem
-from cogs.polls.voter_keys import voter_key
+from cogs.polls.voter_keys import (
+    legacy_voter_key,
+    new_poll_key,
+    public_voter_key,
+    sealed_key,
+    secret_voter_key,
+)
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -102,10 +108,14 @@ def test_question_and_max_choices() -> None:
 
 
 def test_voter_keys() -> None:
-    secret = "s" * 32
-    key = voter_key(secret, 1, 42, is_secret=True)
-    assert key == voter_key(secret, 1, 42, is_secret=True)
-    assert key != voter_key(secret, 2, 42, is_secret=True)
-    assert key != voter_key("t" * 32, 1, 42, is_secret=True)
+    poll_key = new_poll_key()
+    assert len(poll_key) == 32 and poll_key != new_poll_key()
+    key = secret_voter_key(poll_key, 1, 42)
+    assert key == secret_voter_key(poll_key, 1, 42)  # the bot finds the member's ballot while it has the key
+    assert key != secret_voter_key(poll_key, 2, 42)
+    assert key != secret_voter_key(new_poll_key(), 1, 42)
     assert len(key) == 64 and int(key, 16) >= 0
-    assert voter_key(secret, 1, 42, is_secret=False) == "u42"
+    assert legacy_voter_key("s" * 32, 1, 42) != legacy_voter_key("t" * 32, 1, 42)
+    sealed = {sealed_key() for _ in range(50)}
+    assert len(sealed) == 50 and all(len(k) == 64 for k in sealed)  # random, the same shape as the others
+    assert public_voter_key(42) == "u42"

@@ -10,48 +10,10 @@ from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
 from cogs.polls import store
+from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import State, VoteOutcome
-from cogs.polls.options import parse_options
 from cogs.polls.tally import Method
-from cogs.polls.voter_keys import Voter
-
-SECRET = "k" * 32
-GUILD = 111
-ROLE = 999
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "polls.db")
-    apply_migrations(database, store.migrations)
-    return database
-
-
-def new_poll(db: Database, **overrides: object) -> int:
-    fields: dict[str, object] = {
-        "guild_id": GUILD,
-        "channel_id": 5,
-        "question": "Ban AI art?",
-        "options": tuple(parse_options("Yes|No|Abstain")),
-        "method": Method.SINGLE,
-        "max_choices": 1,
-        "secret": False,
-        "hidden": False,
-        "eligible_role_id": None,
-        "ping_role_id": None,
-        "closes_at": time.time() + 3600,
-        "created_by": 1,
-    }
-    fields.update(overrides)
-    return store.create_poll(db, store.NewPoll(**fields))  # type: ignore[arg-type]
-
-
-def vote(db: Database, poll_id: int, user: int, choices, *, roles=(), guild=GUILD):
-    return store.cast_vote(db, poll_id, guild, voter(poll_id, user), choices, list(roles))[0]
-
-
-def voter(poll_id: int, user: int) -> Voter:
-    return Voter.of(SECRET, poll_id, user, f"user{user}")
+from tests.cogs.polls.store_support import GUILD, ROLE, new_poll, vote, voter
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -60,21 +22,21 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     assert apply_migrations(database, store.migrations) == []
 
 
-def test_vote_upserts_one_ballot_per_member(db: Database) -> None:
+def test_vote_upserts_one_ballot_per_member(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db)
-    assert vote(db, pid, 7, [0]) is VoteOutcome.RECORDED
-    assert vote(db, pid, 7, [1]) is VoteOutcome.RECORDED
-    assert vote(db, pid, 8, [1]) is VoteOutcome.RECORDED
+    assert vote(db, keys, pid, 7, [0]) is VoteOutcome.RECORDED
+    assert vote(db, keys, pid, 7, [1]) is VoteOutcome.RECORDED
+    assert vote(db, keys, pid, 8, [1]) is VoteOutcome.RECORDED
     assert sorted(store.ballots(db, pid)) == [[1], [1]]
-    assert store.get_ballot(db, pid, voter(pid, 7)) == [1]
-    assert store.remove_vote(db, pid, voter(pid, 7))[1]
-    assert not store.remove_vote(db, pid, voter(pid, 7))[1]
+    assert store.get_ballot(db, keys, pid, voter(7)) == [1]
+    assert store.remove_vote(db, keys, pid, voter(7))[1]
+    assert not store.remove_vote(db, keys, pid, voter(7))[1]
     assert store.ballot_count(db, pid) == 1
 
 
-def test_committed_before_return(db: Database, tmp_path: Path) -> None:
+def test_committed_before_return(db: Database, keys: BallotKeys, tmp_path: Path) -> None:
     pid = new_poll(db)
-    vote(db, pid, 7, [2])
+    vote(db, keys, pid, 7, [2])
     other = Database(tmp_path / "polls.db")  # a second connection sees the ballot at once
     assert other.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
@@ -91,33 +53,35 @@ def test_committed_before_return(db: Database, tmp_path: Path) -> None:
         (Method.SCORE, 3, {0: 5}),
     ],
 )
-def test_invalid_ballots_are_rejected(db: Database, method: Method, max_choices: int, choices) -> None:
+def test_invalid_ballots_are_rejected(
+    db: Database, keys: BallotKeys, method: Method, max_choices: int, choices
+) -> None:
     pid = new_poll(db, method=method, max_choices=max_choices)
-    assert vote(db, pid, 7, choices) is VoteOutcome.INVALID
+    assert vote(db, keys, pid, 7, choices) is VoteOutcome.INVALID
     assert store.ballot_count(db, pid) == 0
 
 
-def test_closed_other_guild_and_eligibility(db: Database) -> None:
+def test_closed_other_guild_and_eligibility(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db, eligible_role_id=ROLE)
-    assert vote(db, pid, 7, [0], guild=222) is VoteOutcome.NOT_FOUND
-    assert vote(db, pid, 7, [0]) is VoteOutcome.NOT_ELIGIBLE
-    assert vote(db, pid, 7, [0], roles=[ROLE]) is VoteOutcome.RECORDED
-    assert store.close_poll(db, pid, None)
-    assert not store.close_poll(db, pid, None)
-    assert vote(db, pid, 8, [0], roles=[ROLE]) is VoteOutcome.CLOSED
-    assert not store.remove_vote(db, pid, voter(pid, 7))[1]
+    assert vote(db, keys, pid, 7, [0], guild=222) is VoteOutcome.NOT_FOUND
+    assert vote(db, keys, pid, 7, [0]) is VoteOutcome.NOT_ELIGIBLE
+    assert vote(db, keys, pid, 7, [0], roles=[ROLE]) is VoteOutcome.RECORDED
+    assert store.close_poll(db, keys, pid, None)
+    assert not store.close_poll(db, keys, pid, None)
+    assert vote(db, keys, pid, 8, [0], roles=[ROLE]) is VoteOutcome.CLOSED
+    assert not store.remove_vote(db, keys, pid, voter(7))[1]
     assert store.get_guild_poll(db, 222, pid) is None
     assert store.reopen_poll(db, pid, 1, time.time() + 60)
     assert store.get_poll(db, pid).state is State.OPEN  # type: ignore[union-attr]
 
 
-def test_expired_deadline_refuses_votes(db: Database) -> None:
+def test_expired_deadline_refuses_votes(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db, closes_at=time.time() - 1)
-    assert vote(db, pid, 7, [0]) is VoteOutcome.CLOSED
+    assert vote(db, keys, pid, 7, [0]) is VoteOutcome.CLOSED
     assert store.due_polls(db, time.time()) == [pid]
 
 
-def test_edit_is_audited_and_deadlines(db: Database) -> None:
+def test_edit_is_audited_and_deadlines(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db)
     poll = store.get_poll(db, pid)
     assert poll is not None
@@ -128,19 +92,21 @@ def test_edit_is_audited_and_deadlines(db: Database) -> None:
     assert store.extend_poll(db, pid, 1, later)
     assert store.next_deadline(db) == pytest.approx(later)
     assert [p.id for p in store.open_polls(db, GUILD)] == [pid]
-    assert store.delete_poll(db, pid, 1)
+    assert store.delete_poll(db, keys, pid, 1)
     assert store.get_poll(db, pid) is None
     assert store.audit_log(db, pid)[-1]["action"] == "delete"
 
 
-def test_secret_ballot_leaves_no_user_link_in_the_database(db: Database, tmp_path: Path) -> None:
+def test_secret_ballot_leaves_no_user_link_in_the_database(
+    db: Database, keys: BallotKeys, tmp_path: Path
+) -> None:
     pid = new_poll(db, secret=True, method=Method.RANKED, max_choices=3)
     voters = {424242424242424242: [0, 1], 535353535353535353: [2], 646464646464646464: [1, 2, 0]}
     for user, choices in voters.items():
-        assert vote(db, pid, user, choices) is VoteOutcome.RECORDED
-    assert vote(db, pid, 424242424242424242, [2, 0]) is VoteOutcome.RECORDED  # changed vote
+        assert vote(db, keys, pid, user, choices) is VoteOutcome.RECORDED
+    assert vote(db, keys, pid, 424242424242424242, [2, 0]) is VoteOutcome.RECORDED  # changed vote
     assert store.ballot_count(db, pid) == 3
-    assert store.get_ballot(db, pid, voter(pid, 424242424242424242)) == [2, 0]  # the member sees their own
+    assert store.get_ballot(db, keys, pid, voter(424242424242424242)) == [2, 0]  # the member sees their own
     assert store.public_ballots(db, pid) == []
     db.conn.execute("PRAGMA wal_checkpoint(FULL)")
     dump = "\n".join(db.conn.iterdump())
@@ -154,8 +120,8 @@ def test_secret_ballot_leaves_no_user_link_in_the_database(db: Database, tmp_pat
     assert set(row) == {(None, None, None)}
 
 
-def test_public_export_rows(db: Database) -> None:
+def test_public_export_rows(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db, method=Method.MULTIPLE, max_choices=2)
-    vote(db, pid, 7, [2, 0])
+    vote(db, keys, pid, 7, [2, 0])
     rows = store.public_ballots(db, pid)
     assert [(r.user_id, r.user_name, r.choices) for r in rows] == [(7, "user7", [0, 2])]

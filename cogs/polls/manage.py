@@ -1,0 +1,230 @@
+"""/poll-manage (moderators): close, reopen, extend, edit, delete, export — a mixin of the Polls cog.
+
+These live in their own top-level group because Discord ignores ``default_permissions`` on subcommands:
+as ``/poll close`` they were shown to every member. ``default_permissions`` hides the group from members in
+Discord's client; ``moderator_only()`` on every subcommand is the check that counts.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+
+from bot.checks import moderator_only
+from bot.errors import BadInput, NotFound, UserFacingError
+from bot.options import MAX_SAFE_INTEGER, RowId
+from bot.replies import ephemeral, send, text
+from bot.ui.confirm import ask
+from cogs.polls import store
+from cogs.polls.durations import extended_deadline
+from cogs.polls.export import public_csv, tally_csv
+from cogs.polls.model import Poll, tally
+from cogs.polls.options import reconcile, validate_question
+from cogs.polls.problems import InputProblem
+from cogs.polls.transformers import ClosingTime
+from cogs.polls.voting import check_results_visible
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
+    from cogs.polls.ballot_keys import BallotKeys
+    from cogs.polls.publisher import Publisher
+    from cogs.polls.scheduler import DeadlineScheduler
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REOPEN = timedelta(days=1)
+
+
+def bad_input(problem: InputProblem) -> BadInput:
+    return BadInput(problem.key, **problem.params)
+
+
+class PollLookup:
+    """Finding a poll by the number a moderator or member typed (or picked from autocomplete)."""
+
+    bot: Haikei
+
+    async def guild_poll(self, interaction: discord.Interaction, poll_id: int) -> Poll:
+        """The poll with this id in this server (another server's poll, or an impossible number: "not found")."""
+        if not 1 <= poll_id <= MAX_SAFE_INTEGER:  # Discord's client enforces the range; anything else, not us
+            raise NotFound("polls.errors.not_found")
+        poll = await self.bot.db.run(store.get_guild_poll, interaction.guild_id or 0, poll_id)
+        if poll is None:
+            raise NotFound("polls.errors.not_found")
+        return poll
+
+    async def poll_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[int]]:
+        polls = await self.bot.db.run(store.guild_polls, interaction.guild_id or 0, 100)
+        needle = current.strip().lstrip("#").casefold()
+        choices = []
+        for poll in polls:
+            name = f"#{poll.id} [{poll.state.value}] {poll.question}"
+            if needle in name.casefold():
+                choices.append(Choice(name=name[:100], value=poll.id))
+        return choices[:25]
+
+
+class PollManagement(PollLookup):
+    """The /poll-manage group (the Polls cog provides ``keys``, ``publisher`` and ``scheduler``)."""
+
+    keys: BallotKeys
+    publisher: Publisher
+    scheduler: DeadlineScheduler
+
+    poll_manage = app_commands.Group(
+        name="poll-manage",
+        description="Manage polls: close, reopen, extend, edit, delete, export (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @poll_manage.command(name="close", description="Close a poll now and post its results (moderators)")
+    @app_commands.describe(poll="The poll (its number)")
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def close(self, interaction: discord.Interaction, poll: RowId) -> None:
+        found = await self.guild_poll(interaction, poll)
+        if not found.is_open:
+            raise UserFacingError("polls.errors.already_closed", id=found.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.publisher.close(found.id, interaction.user.id)
+        self.scheduler.wake()
+        await ephemeral(interaction, text(interaction, "polls.close.done", id=found.id))
+
+    @poll_manage.command(name="reopen", description="Reopen a closed poll (moderators; not secret ballots)")
+    @app_commands.describe(poll="The poll (its number)", duration="How long it stays open (default: 1 day)")
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def reopen(
+        self,
+        interaction: discord.Interaction,
+        poll: RowId,
+        duration: app_commands.Transform[datetime, ClosingTime] | None = None,
+    ) -> None:
+        found = await self.guild_poll(interaction, poll)
+        if found.is_open:
+            raise UserFacingError("polls.errors.already_open", id=found.id)
+        if found.secret:
+            raise UserFacingError("polls.errors.secret_reopen", id=found.id)
+        closes_at = (duration or datetime.now(UTC) + DEFAULT_REOPEN).timestamp()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.db.run(store.reopen_poll, found.id, interaction.user.id, closes_at)
+        self.scheduler.wake()
+        await self.publisher.refresh(found.id)
+        await ephemeral(
+            interaction, text(interaction, "polls.reopen.done", id=found.id, when=f"<t:{int(closes_at)}:R>")
+        )
+
+    @poll_manage.command(name="extend", description="Give an open poll more time (moderators)")
+    @app_commands.describe(
+        poll="The poll (its number)",
+        duration="Extra time (2h, 1d) added to the deadline, or a new closing time",
+    )
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def extend(self, interaction: discord.Interaction, poll: RowId, duration: str) -> None:
+        found = await self.guild_poll(interaction, poll)
+        if not found.is_open:
+            raise UserFacingError("polls.errors.already_closed", id=found.id)
+        now = datetime.now(UTC)
+        try:
+            when = extended_deadline(duration, datetime.fromtimestamp(found.closes_at, UTC), now)
+        except InputProblem as problem:
+            raise bad_input(problem) from None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.db.run(store.extend_poll, found.id, interaction.user.id, when.timestamp())
+        self.scheduler.wake()
+        await self.publisher.refresh(found.id)
+        await ephemeral(
+            interaction,
+            text(interaction, "polls.extend.done", id=found.id, when=f"<t:{int(when.timestamp())}:R>"),
+        )
+
+    @poll_manage.command(
+        name="edit", description="Change a poll's question or options; a note is shown (moderators)"
+    )
+    @app_commands.describe(
+        poll="The poll (its number)",
+        question="The new question",
+        options="All options, separated by | (unchanged ones keep their votes)",
+        note="Why it changed (shown on the poll and kept in the audit log)",
+    )
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        poll: RowId,
+        question: app_commands.Range[str, 1, 240] | None = None,
+        options: app_commands.Range[str, 1, 4000] | None = None,
+        note: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        found = await self.guild_poll(interaction, poll)
+        if question is None and options is None:
+            raise BadInput("polls.errors.nothing_to_edit")
+        try:
+            new_question = validate_question(question) if question is not None else found.question
+            new_options = (
+                reconcile(list(found.options), options) if options is not None else list(found.options)
+            )
+        except InputProblem as problem:
+            raise bad_input(problem) from None
+        note_text = note or text(interaction, "polls.edit.default_note")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.db.run(
+            store.edit_poll, found.id, interaction.user.id, new_question, new_options, note_text
+        )
+        await self.publisher.refresh(found.id)
+        await ephemeral(interaction, text(interaction, "polls.edit.done", id=found.id))
+
+    @poll_manage.command(name="delete", description="Delete a poll, its votes and its message (moderators)")
+    @app_commands.describe(poll="The poll (its number)")
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def delete(self, interaction: discord.Interaction, poll: RowId) -> None:
+        found = await self.guild_poll(interaction, poll)
+        answer = await ask(
+            interaction,
+            text(interaction, "polls.delete.confirm", id=found.id, question=found.question)[:2000],
+        )
+        followup = answer.clicked or interaction
+        if not answer.value:
+            key = "ui.cancelled" if answer.value is False else "ui.timed_out"
+            await followup.followup.send(text(interaction, key), ephemeral=True)
+            return
+        await self.bot.db.run(store.delete_poll, self.keys, found.id, interaction.user.id)
+        if found.message_id:
+            message = self.bot.get_partial_messageable(found.channel_id).get_partial_message(found.message_id)
+            try:
+                await message.delete()
+            except discord.HTTPException:
+                log.info("Poll %s message was already gone", found.id)
+        await followup.followup.send(text(interaction, "polls.delete.done", id=found.id), ephemeral=True)
+
+    @poll_manage.command(
+        name="export", description="Download a poll's votes as CSV (secret ballots: tallies, after close)"
+    )
+    @app_commands.describe(poll="The poll (its number)")
+    @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
+    @moderator_only()
+    async def export(self, interaction: discord.Interaction, poll: RowId) -> None:
+        found = await self.guild_poll(interaction, poll)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if found.secret:
+            current, ballots = await self.bot.db.run(store.poll_with_ballots, found.id)
+            current = current or found
+            await check_results_visible(interaction, current, len(ballots))
+            body = tally_csv(current, tally(current, ballots))
+            key = "polls.export.secret"
+        else:
+            rows = await self.bot.db.run(store.public_ballots, found.id)
+            body = public_csv(found, rows)
+            key = "polls.export.public"
+        file = discord.File(io.BytesIO(body.encode("utf-8-sig")), filename=f"poll-{found.id}.csv")
+        await send(interaction, text(interaction, key, id=found.id), file=file, ephemeral=True)
