@@ -15,7 +15,7 @@ import discord
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.extensions import EXTENSIONS
-from bot.settings import Settings, SettingsError, ensure_poll_secret
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
 
@@ -86,7 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    level = getattr(logging, settings.log_level)
+    discord.utils.setup_logging(level=level, root=True)
+    # discord.py's DEBUG records carry every interaction payload (who clicked which vote button): never kept.
+    logging.getLogger("discord").setLevel(max(level, logging.INFO))
     command = args.command or "run"
     if hasattr(args, "func"):
         return int(args.func(args, settings))
@@ -98,8 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.discord_token:
         print(TOKEN_GUIDE, file=sys.stderr)
         return EXIT_CONFIG
-    if settings.poll_secret is None:
-        settings = settings.with_overrides(poll_secret=ensure_poll_secret())
     return asyncio.run(serve(settings, force_sync=command == "sync", sync_only=command == "sync"))
 
 

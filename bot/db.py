@@ -34,6 +34,7 @@ def open_database(path: Path | str | None) -> Database:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA secure_delete=ON")  # deleted rows (a withdrawn vote, a destroyed key) are zeroed
     return db
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,14 +160,3 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def ensure_poll_secret(path: Path = Path(".env")) -> str:
-    """Generate POLL_SECRET once and append it to ``path``, so secret ballots keep working across restarts."""
-    secret = secrets.token_urlsafe(32)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(
-            f"\n# Generated on first start: keys secret ballots. Keep it out of the database.\nPOLL_SECRET={secret}\n"
-        )
-    logging.getLogger(__name__).warning("POLL_SECRET was not set: generated one and saved it to %s", path)
-    return secret

@@ -53,17 +53,10 @@ class Sandbox:
         return self.web.url
 
 
-def poll_secret_for(settings: Settings) -> str:
-    """POLL_SECRET if set, else one generated once and kept next to the sandbox database (git-ignored)."""
-    if settings.poll_secret:
-        return settings.poll_secret
-    path = settings.sandbox_database_path.with_name(settings.sandbox_database_path.name + "-poll-secret")
-    if path.is_file() and len(stored := path.read_text(encoding="utf-8").strip()) >= 16:
-        return stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(32)
-    path.write_text(secret + "\n", encoding="utf-8")
-    return secret
+def sandbox_keys_path(settings: Settings) -> Path:
+    """The sandbox's own ballot-key file, beside its database (never the production one)."""
+    db = settings.sandbox_database_path
+    return db.with_name(db.stem + "-ballot-keys.db")
 
 
 def reset_database(settings: Settings) -> Path:
@@ -75,6 +68,8 @@ def reset_database(settings: Settings) -> Path:
         )
     for suffix in ("", "-wal", "-shm", "-journal"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
+        keys = sandbox_keys_path(settings)
+        keys.with_name(keys.name + suffix).unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -89,7 +84,7 @@ def bot_settings(settings: Settings, emulator: Emulator, feeds: Path) -> Setting
         feed_allow_hosts=settings.feed_allow_hosts | {HOST},
         feed_poll_seconds=FEED_POLL_SECONDS,
         recommended_feeds_path=feeds,
-        poll_secret=poll_secret_for(settings),
+        ballot_keys_file=sandbox_keys_path(settings),
     )
 
 

@@ -71,8 +71,13 @@ async def test_help_lists_commands_privately_within_the_deadline(haikei: Haikei,
     assert result.ephemeral
     embed = result.embeds[0]
     body = "\n".join(field["value"] for field in embed["fields"])
-    assert "/about" in body and "/config modrole" in body
+    assert "/about" in body and "/poll create" in body
+    assert "/config" not in body and "/poll-manage" not in body  # as Discord hides them from members
     assert result.ack_latency is not None and result.ack_latency < 3
+    moderator = await emulator.driver.command("help", user="mod")
+    await moderator.wait()
+    mod_body = "\n".join(field["value"] for field in moderator.embeds[0]["fields"])
+    assert "/config modrole" in mod_body and "/poll-manage close" in mod_body
     assert_clean(emulator)
 
 

@@ -16,7 +16,6 @@ from bot.sandbox.app import (
     banner,
     bot_settings,
     open_sandbox,
-    poll_secret_for,
     reset_database,
     run_sandbox,
     write_demo_feed_list,
@@ -35,22 +34,20 @@ def settings_in(tmp_path: Path, **changes: object) -> Settings:
     return base.with_overrides(**changes)
 
 
-def test_poll_secret_is_generated_once_and_kept_beside_the_sandbox_database(tmp_path: Path) -> None:
-    settings = settings_in(tmp_path)
-    first = poll_secret_for(settings)
-    assert len(first) >= 16
-    assert poll_secret_for(settings) == first
-    assert (tmp_path / "sandbox.db-poll-secret").read_text().strip() == first
-    assert poll_secret_for(settings.with_overrides(poll_secret="s" * 20)) == "s" * 20
-
-
 def test_reset_database_never_touches_the_production_database(tmp_path: Path) -> None:
     settings = settings_in(tmp_path)
-    for name in ("sandbox.db", "sandbox.db-wal", "haikei.db"):
+    for name in (
+        "sandbox.db",
+        "sandbox.db-wal",
+        "sandbox-ballot-keys.db",
+        "haikei.db",
+        "haikei-ballot-keys.db",
+    ):
         (tmp_path / name).write_text("x")
     reset_database(settings)
     assert not (tmp_path / "sandbox.db").exists() and not (tmp_path / "sandbox.db-wal").exists()
-    assert (tmp_path / "haikei.db").exists()
+    assert not (tmp_path / "sandbox-ballot-keys.db").exists()
+    assert (tmp_path / "haikei.db").exists() and (tmp_path / "haikei-ballot-keys.db").exists()
     with pytest.raises(ValueError, match="must differ"):
         reset_database(settings.with_overrides(sandbox_database_path=tmp_path / "haikei.db"))
 
@@ -67,6 +64,7 @@ def test_bot_settings_point_at_the_emulator_and_the_sandbox_database(tmp_path: P
     assert got.dev_guild_id is None
     assert got.feed_poll_seconds < settings.feed_poll_seconds
     assert got.recommended_feeds_path == tmp_path / "feeds.toml"
+    assert got.ballot_keys_path == tmp_path / "sandbox-ballot-keys.db"
 
 
 def test_demo_feed_list_is_the_only_recommended_feed(tmp_path: Path) -> None:
