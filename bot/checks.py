@@ -8,7 +8,7 @@ holding ``CURATOR_ROLE_ID`` in the server ``CURATOR_GUILD_ID``; being a moderato
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import discord
@@ -53,14 +53,28 @@ async def require_moderator(interaction: discord.Interaction) -> None:
         raise NotModerator
 
 
-def moderator_only() -> Callable[[T], T]:
-    """App-command check: moderators only (pair with ``default_permissions(manage_guild=True)``)."""
-
+def _check(require: Callable[[discord.Interaction], Awaitable[None]]) -> Callable[[T], T]:
     async def predicate(interaction: discord.Interaction) -> bool:
-        await require_moderator(interaction)
+        await require(interaction)
         return True
 
     return app_commands.check(predicate)
+
+
+def moderator_only() -> Callable[[T], T]:
+    """App-command check: moderators only (for commands of a :func:`staff_group`)."""
+    return _check(require_moderator)
+
+
+def staff_group(name: str, description: str) -> app_commands.Group:
+    """A top-level group for moderators or curators: server-only, and hidden by Discord from members without
+    Manage Server (a hint only; every subcommand still needs ``moderator_only()`` or ``curator_only()``)."""
+    return app_commands.Group(
+        name=name,
+        description=description,
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
 
 
 async def is_curator(interaction: discord.Interaction) -> bool:
@@ -86,9 +100,4 @@ async def require_curator(interaction: discord.Interaction) -> None:
 
 def curator_only() -> Callable[[T], T]:
     """App-command check: curators only, whichever server the command is run in."""
-
-    async def predicate(interaction: discord.Interaction) -> bool:
-        await require_curator(interaction)
-        return True
-
-    return app_commands.check(predicate)
+    return _check(require_curator)

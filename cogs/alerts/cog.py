@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.checks import moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import parse_row_id
 from bot.replies import ephemeral, text
@@ -123,12 +123,7 @@ class Alerts(commands.Cog):
 
     # ------------------------------------------------------------ commands
 
-    group = app_commands.Group(
-        name="alerts",
-        description="News alerts about AI in anime, manga and art (moderators)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    group = staff_group("alerts", "News alerts about AI in anime, manga and art (moderators)")
     keywords_group = app_commands.Group(
         name="keywords", description="This server's extra terms and exclusions", parent=group
     )

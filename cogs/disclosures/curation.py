@@ -19,7 +19,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot import replies
-from bot.checks import curator_only
+from bot.checks import curator_only, staff_group
 from bot.errors import BadInput, NotFound
 from bot.options import RowId
 from bot.text import clip
@@ -67,12 +67,7 @@ class Curation(commands.Cog):
     async def record_or_404(self, record_id: str) -> dict[str, Any]:
         return await self.records.record_or_404(record_id)
 
-    curate = app_commands.Group(
-        name="curate",
-        description=ENGLISH["cmd.curate.description"],
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    curate = staff_group("curate", ENGLISH["cmd.curate.description"])
 
     # ----- review queue -------------------------------------------------------------------
     @curate.command(name="review", description=ENGLISH["cmd.curate.review.description"])

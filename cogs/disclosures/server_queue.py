@@ -17,7 +17,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot import replies
-from bot.checks import moderator_only
+from bot.checks import moderator_only, staff_group
 from bot.errors import NotFound, UserFacingError
 from bot.options import RowId
 from bot.text import plain
@@ -45,12 +45,7 @@ class ServerSubmissions(commands.Cog):
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
 
-    group = app_commands.Group(
-        name="submissions",
-        description=ENGLISH["cmd.submissions.description"],
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    group = staff_group("submissions", ENGLISH["cmd.submissions.description"])
 
     @group.command(name="list", description=ENGLISH["cmd.submissions.list.description"])
     @moderator_only()

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__, guild_settings
-from bot.checks import moderator_only
+from bot.checks import moderator_only, staff_group
 from bot.i18n import language_of
 from bot.replies import ephemeral, send, text
 from bot.text import clip_lines
@@ -89,12 +89,7 @@ class Meta(commands.Cog):
                 embed.add_field(name=text(interaction, key), value=f"{value:,}")
         await send(interaction, embed=embed)
 
-    config = app_commands.Group(
-        name="config",
-        description="Server settings for Haikei (moderators)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    config = staff_group("config", "Server settings for Haikei (moderators)")
 
     @config.command(name="modrole", description="Set the role whose members count as Haikei moderators")
     @app_commands.describe(role="Members with this role can use moderator commands")

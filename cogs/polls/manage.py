@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
-from bot.checks import moderator_only
+from bot.checks import moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import MAX_SAFE_INTEGER, RowId
 from bot.replies import ephemeral, send, text
@@ -77,11 +77,8 @@ class PollManagement(PollLookup):
     publisher: Publisher
     scheduler: DeadlineScheduler
 
-    poll_manage = app_commands.Group(
-        name="poll-manage",
-        description="Manage polls: close, reopen, extend, edit, delete, export (moderators)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
+    poll_manage = staff_group(
+        "poll-manage", "Manage polls: close, reopen, extend, edit, delete, export (moderators)"
     )
 
     @poll_manage.command(name="close", description="Close a poll now and post its results (moderators)")
