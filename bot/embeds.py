@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.text import clip, is_blank, plain
+from bot.text import clip, is_blank
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -23,8 +23,12 @@ PLACEHOLDER = "—"
 
 
 def part(text: object, limit: int) -> str:
-    """Text for a part that must show something: invisible characters gone, clipped, never blank."""
-    value = plain(str(text)) if text is not None else ""
+    """Text for a part that must show something: clipped, and a placeholder when it would show nothing.
+
+    Making untrusted text safe (bidi, formatting, pings) is the builder's job (``bot.text.untrusted``); this
+    pass keeps text as built, so a zero-width space that breaks a mention stays where it was put.
+    """
+    value = str(text) if text is not None else ""
     return PLACEHOLDER if is_blank(value) else clip(value.strip(), limit)
 
 
@@ -48,7 +52,7 @@ def _optional(text: str | None, limit: int) -> str | None:
     """An optional part: kept (clipped) when it shows something, dropped when it is blank."""
     if text is None or is_blank(text):
         return None
-    return clip(plain(text).strip(), limit)
+    return clip(text.strip(), limit)
 
 
 def finish(embed: discord.Embed) -> discord.Embed:
