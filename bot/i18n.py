@@ -52,6 +52,15 @@ class Catalogs:
             if path.is_file():
                 self.add(lang, flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
 
+    def _plural_key(self, key: str, lang: str, count: Any) -> str:
+        """``key.one`` or ``key.other`` when ``key`` is a plural table, else ``key`` itself."""
+        if key in self._texts[lang] or key in self._texts[DEFAULT_LANGUAGE]:
+            return key
+        if count is None or f"{key}.other" not in self._texts[DEFAULT_LANGUAGE]:
+            return key
+        form = f"{key}.{_plural_of(count, lang)}"
+        return form if form in self._texts[lang] or form in self._texts[DEFAULT_LANGUAGE] else f"{key}.other"
+
     def keys(self, lang: str) -> set[str]:
         return set(self._texts[lang])
 
@@ -59,8 +68,13 @@ class Catalogs:
         return self._texts[lang].get(key)
 
     def text(self, key: str, locale: discord.Locale | str | None = None, /, **params: Any) -> str:
-        """The text for ``key`` in ``locale``'s language (English fallback), formatted with ``params``."""
+        """The text for ``key`` in ``locale``'s language (English fallback), formatted with ``params``.
+
+        A plural-aware entry is a table ``key.one`` / ``key.other``: ``count`` picks the form (``one`` only for
+        exactly 1 in English; Japanese has no plural, so ``other`` serves every count).
+        """
         lang = language_of(locale)
+        key = self._plural_key(key, lang, params.get("count"))
         template = self._texts[lang].get(key) or self._texts[DEFAULT_LANGUAGE].get(key)
         if template is None:
             log.error("Missing catalog key %r", key)
@@ -70,6 +84,17 @@ class Catalogs:
         except (KeyError, IndexError, ValueError):
             log.exception("Bad parameters for catalog key %r", key)
             return template
+
+
+PLURAL_ONE = {"en": lambda n: n == 1, "ja": lambda n: False}
+
+
+def _plural_of(count: Any, lang: str) -> str:
+    try:
+        number = float(str(count).replace(",", ""))
+    except ValueError:
+        return "other"
+    return "one" if PLURAL_ONE.get(lang, PLURAL_ONE[DEFAULT_LANGUAGE])(number) else "other"
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

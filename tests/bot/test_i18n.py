@@ -76,3 +76,14 @@ def test_language_of() -> None:
     assert language_of(discord.Locale.japanese) == "ja"
     assert language_of("en-GB") == "en"
     assert language_of(None) == "en"
+
+
+def test_plural_entries_pick_the_form_for_the_count() -> None:
+    from bot.i18n import Catalogs
+
+    catalogs = Catalogs()
+    catalogs.add("en", {"x.votes.one": "{count} vote", "x.votes.other": "{count} votes"})
+    catalogs.add("ja", {"x.votes.one": "{count} 票", "x.votes.other": "{count} 票"})
+    assert [catalogs.text("x.votes", "en-US", count=n) for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
+    assert catalogs.text("x.votes", "en-US", count="1,000") == "1,000 votes"
+    assert catalogs.text("x.votes", "ja", count=1) == "1 票"
