@@ -76,6 +76,7 @@ class Emulator:
         self.gateway = Gateway(self, heartbeat_interval_ms)
         self.ratelimits = RateLimiter()
         self.files: dict[int, StoredFile] = {}
+        self.attachment_chunk_size: int | None = None  # serve attachments in pieces of this many bytes
         self.ephemeral: dict[int, dict[str, Any]] = {}
         self.mentions: list[MentionRecord] = []
         self.limit_violations: list[LimitViolation] = []

@@ -6,6 +6,7 @@ interaction callback/webhook routes in ``rest_interactions``; this module wires 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -170,12 +171,25 @@ async def list_members(request: web.Request) -> web.Response:
     return jsonr([m.payload(emu.world) for m in members[:limit]])
 
 
-async def get_attachment(request: web.Request) -> web.Response:
+async def get_attachment(request: web.Request) -> web.StreamResponse:
+    """A stored file; with ``emu.attachment_chunk_size`` set, streamed in pieces of that size, yielding to the
+    event loop between them, the way a slow CDN delivers a large file."""
     emu = emu_of(request)
     stored = emu.files.get(int(request.match_info["att_id"]))
     if stored is None:
         return not_found()
-    return web.Response(body=stored.data, content_type=stored.content_type.split(";")[0])
+    content_type = stored.content_type.split(";")[0]
+    size = emu.attachment_chunk_size
+    if not size:
+        return web.Response(body=stored.data, content_type=content_type)
+    response = web.StreamResponse(headers={"Content-Type": content_type})
+    response.content_length = len(stored.data)
+    await response.prepare(request)
+    for start in range(0, len(stored.data), size):
+        await response.write(stored.data[start : start + size])
+        await asyncio.sleep(0)  # let the reader see this piece before the next one
+    await response.write_eof()
+    return response
 
 
 def build_app(emu: Emulator) -> web.Application:

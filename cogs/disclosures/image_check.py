@@ -1,9 +1,13 @@
-"""The "Check image for AI metadata" message command: download each image (capped) and list its signals."""
+"""The image check: the "Check image for AI metadata" message command and `/disclosure check-image file:`.
+
+Both download each image (streamed, capped at ``MAX_BYTES`` while reading), have a reader worker process read
+it (``reader_pool.py``: time-limited, memory-limited, offline) and answer privately with what was found.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -12,108 +16,129 @@ import discord
 from discord import app_commands
 
 from bot import replies
-from bot.text import clip, clip_lines
-from cogs.disclosures.provenance import Signal, read_signals
+from cogs.disclosures.english import ENGLISH
+from cogs.disclosures.image_reply import Translate, file_name, reply_embed, section, section_limit
+from cogs.disclosures.reader_pool import ReaderPool
 
 log = logging.getLogger(__name__)
 
 MENU_NAME = "Check image for AI metadata"
 MAX_BYTES = 25 * 1024 * 1024
+MAX_MB = MAX_BYTES // (1024 * 1024)
 MAX_IMAGES = 10
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=20)
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_read=20)
+READ_SIZE = 256 * 1024
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".webp",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".dng",
+    ".avif",
+    ".heic",
+    ".heif",
+    ".jxl",
+    ".svg",
+)
+P = "disclosures.provenance."
+
+
+class TooLarge(Exception):
+    """The body grew past ``MAX_BYTES`` while it was being read."""
 
 
 def is_image(attachment: discord.Attachment) -> bool:
-    if attachment.content_type:
-        return attachment.content_type.startswith("image/")
+    if attachment.content_type and attachment.content_type.startswith("image/"):
+        return True
     return attachment.filename.lower().endswith(IMAGE_SUFFIXES)
 
 
-def signal_line(signal: Signal, t: Any) -> list[str]:
-    """The catalog lines describing one signal."""
-    if signal.kind == "c2pa":
-        lines = [
-            t(
-                "disclosures.provenance.c2pa",
-                generator=signal.detail["generator"],
-                validation=signal.detail["validation"],
-            )
-        ]
-        if signal.detail.get("actions"):
-            lines.append(t("disclosures.provenance.c2pa_actions", actions=signal.detail["actions"]))
-        if signal.detail.get("source_types"):
-            key = "ai_source_type" if signal.ai else "digital_source_type"
-            lines.append(t(f"disclosures.provenance.{key}", value=signal.detail["source_types"]))
-        return lines
-    if signal.kind == "digital_source_type":
-        key = "ai_source_type" if signal.ai else "digital_source_type"
-        return [t(f"disclosures.provenance.{key}", value=signal.detail["value"])]
-    return [t(f"disclosures.provenance.{signal.kind}", **signal.detail)]
+async def read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The whole body, read to the end in pieces; ``TooLarge`` as soon as it passes ``limit`` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        raise TooLarge
+    pieces: list[bytes] = []
+    size = 0
+    async for piece in response.content.iter_chunked(READ_SIZE):
+        size += len(piece)
+        if size > limit:
+            raise TooLarge
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 class ImageCheck:
-    """Mixed into the Disclosures cog: owns the message context menu."""
+    """Mixed into the Disclosures cog: the message context menu, the slash command, and the reader pool."""
 
     bot: Any
+    _image_menu: app_commands.ContextMenu | None = None
+    image_reader: ReaderPool | None = None
 
     def add_image_menu(self) -> None:
+        """Called from ``cog_load``: register the menu; reader workers start on first use."""
+        self.image_reader = ReaderPool()
         self._image_menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.check_image)
         self.bot.tree.add_command(self._image_menu)
 
     def remove_image_menu(self) -> None:
-        menu = getattr(self, "_image_menu", None)
-        if menu is not None:
-            self.bot.tree.remove_command(menu.name, type=menu.type)
+        """Called from ``cog_unload``: unregister the menu and kill the reader workers."""
+        if self._image_menu is not None:
+            self.bot.tree.remove_command(self._image_menu.name, type=self._image_menu.type)
+        if self.image_reader is not None:
+            self.image_reader.close()
+
+    @app_commands.command(name="check-image", description=ENGLISH["cmd.disclosure.check-image.description"])
+    @app_commands.describe(file=ENGLISH["cmd.disclosure.check-image.file.description"])
+    async def check_image_file(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await self.run_image_check(interaction, [file], nothing_key="not_image")
+
+    async def check_image(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await self.run_image_check(interaction, message.attachments, nothing_key="no_images")
+
+    async def run_image_check(
+        self, interaction: discord.Interaction, attachments: Sequence[discord.Attachment], *, nothing_key: str
+    ) -> None:
+        t = partial(replies.text, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        candidates = [a for a in attachments if is_image(a)]
+        images = candidates[:MAX_IMAGES]
+        if not images:
+            names = ", ".join(file_name(a.filename) for a in attachments[:3]) or "?"
+            await replies.ephemeral(interaction, t(P + nothing_key, name=names))
+            return
+        limit = section_limit(len(images))
+        sections = [await self.check_one(attachment, t, limit) for attachment in images]
+        if len(candidates) > MAX_IMAGES:
+            sections.append(t(P + "more_images", count=len(candidates) - MAX_IMAGES, limit=MAX_IMAGES))
+        await replies.ephemeral(interaction, embed=reply_embed(sections, t))
+
+    async def check_one(self, attachment: discord.Attachment, t: Translate, limit: int) -> str:
+        """One file's section of the reply (downloaded and read one at a time: memory stays one file's worth)."""
+        name = file_name(attachment.filename)
+        if attachment.size > MAX_BYTES:
+            return t(P + "too_large", name=name, limit=MAX_MB)
+        try:
+            data = await self.download(attachment)
+        except TooLarge:
+            return t(P + "too_large", name=name, limit=MAX_MB)
+        if data is None:
+            return t(P + "failed", name=name)
+        if not data:
+            return t(P + "empty", name=name)
+        if self.image_reader is None:  # pragma: no cover - add_image_menu runs in cog_load
+            self.image_reader = ReaderPool()
+        result = await self.image_reader.read(data, attachment.content_type)
+        return section(name, result, t, limit)
 
     async def download(self, attachment: discord.Attachment) -> bytes | None:
-        """The attachment's bytes through the shared session, or None when too large or unreachable."""
+        """The attachment's bytes through the shared session, or None when unreachable (``TooLarge`` past cap)."""
         try:
             async with self.bot.http_session.get(attachment.url, timeout=DOWNLOAD_TIMEOUT) as response:
                 response.raise_for_status()
-                data = await response.content.read(MAX_BYTES + 1)
+                return await read_capped(response, MAX_BYTES)
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.info("Could not download attachment %s: %s", attachment.id, exc)
             return None
-        return data if len(data) <= MAX_BYTES else b""
-
-    async def check_image(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        t = partial(replies.text, interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        images = [a for a in message.attachments if is_image(a)][:MAX_IMAGES]
-        if not images:
-            await replies.ephemeral(interaction, t("disclosures.provenance.no_images"))
-            return
-        sections: list[str] = []
-        for attachment in images:
-            name = discord.utils.escape_markdown(clip(attachment.filename, 80))
-            if attachment.size > MAX_BYTES:
-                sections.append(
-                    t("disclosures.provenance.too_large", name=name, limit=MAX_BYTES // (1024 * 1024))
-                )
-                continue
-            data = await self.download(attachment)
-            if data is None:
-                sections.append(t("disclosures.provenance.failed", name=name))
-                continue
-            if not data:
-                sections.append(
-                    t("disclosures.provenance.too_large", name=name, limit=MAX_BYTES // (1024 * 1024))
-                )
-                continue
-            signals = await asyncio.to_thread(read_signals, data, attachment.content_type)
-            if not signals:
-                sections.append(t("disclosures.provenance.none_found", name=name))
-                continue
-            lines = [line for signal in signals for line in signal_line(signal, t)]
-            body = clip_lines(
-                [f"• {line}" for line in lines], 900, lambda n: t("disclosures.provenance.more", count=n)
-            )
-            sections.append(f"**{t('disclosures.provenance.found', name=name)}**\n{body}")
-        embed = discord.Embed(
-            title=t("disclosures.provenance.title"),
-            description=clip_lines(sections, 3500),
-            colour=0x5B7DB1,
-        )
-        embed.add_field(name="\u200b", value=t("disclosures.provenance.disclaimer"), inline=False)
-        await replies.ephemeral(interaction, embed=embed)

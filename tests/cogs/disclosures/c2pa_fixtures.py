@@ -112,10 +112,63 @@ def manifest(generator: str, source_type: str) -> dict[str, Any]:
     }
 
 
-def sign(data: bytes, mime: str, definition: dict[str, Any], credentials: Credentials) -> bytes:
-    """``data`` with an embedded C2PA manifest signed by ``credentials`` (no timestamp authority)."""
+def sign(
+    data: bytes,
+    mime: str,
+    definition: dict[str, Any],
+    credentials: Credentials,
+    *,
+    ingredient: tuple[bytes, str, dict[str, Any]] | None = None,
+    remote_url: str | None = None,
+    check: bool = True,
+) -> bytes:
+    """``data`` with an embedded C2PA manifest signed by ``credentials`` (no timestamp authority).
+
+    ``ingredient`` is (bytes, MIME type, ingredient JSON) of a file this one was made from; ``remote_url`` makes
+    the manifest live outside the file (only the URL is embedded); ``check=False`` lets the SDK sign a manifest
+    that breaks its rules (the SDK otherwise refuses).
+    """
     info = c2pa.C2paSignerInfo(b"es256", credentials.chain_pem, credentials.key_pem, None)
-    with c2pa.Signer.from_info(info) as signer, c2pa.Builder(definition) as builder:
+    context = c2pa.Context.from_dict({"verify": {"verify_after_sign": check}})
+    with c2pa.Signer.from_info(info) as signer, c2pa.Builder(definition, context=context) as builder:
+        if ingredient is not None:
+            source, source_mime, ingredient_json = ingredient
+            builder.add_ingredient(ingredient_json, source_mime, io.BytesIO(source))
+        if remote_url is not None:
+            builder.set_no_embed()
+            builder.set_remote_url(remote_url)
         dest = io.BytesIO()
         builder.sign(signer, mime, io.BytesIO(data), dest)
     return dest.getvalue()
+
+
+def edited_manifest(generator: str, source_type: str, ingredient_label: str) -> dict[str, Any]:
+    """A manifest that opens an ingredient (by label) and edits it, with its own digital source type."""
+    return {
+        "claim_generator_info": [{"name": generator, "version": "0.1"}],
+        "title": "edited",
+        "assertions": [
+            {
+                "label": "c2pa.actions",
+                "data": {
+                    "actions": [
+                        {"action": "c2pa.opened", "parameters": {"ingredientIds": [ingredient_label]}},
+                        {"action": "c2pa.edited", "digitalSourceType": IPTC + source_type},
+                    ]
+                },
+            }
+        ],
+    }
+
+
+EMAIL_PROTECTION_EKU = bytes.fromhex("06082b06010505070304")  # DER of OID 1.3.6.1.5.5.7.3.4
+
+
+def swap_eku_to_server_auth(signed: bytes) -> bytes:
+    """The signer certificate inside ``signed`` made to claim the TLS server EKU, which C2PA does not accept.
+
+    The SDK refuses to sign with such a certificate, so the bytes are changed after signing: the reader then
+    reports the missing EKU (and, as the certificate is covered by the signature, a signature mismatch).
+    """
+    assert signed.count(EMAIL_PROTECTION_EKU) == 1
+    return signed.replace(EMAIL_PROTECTION_EKU, EMAIL_PROTECTION_EKU[:-1] + b"\x01")
