@@ -151,9 +151,7 @@ async def test_correction_edit_and_delete(haikei: Haikei, emulator: Emulator) ->
         "curate delete", {"id": "loki-season-2-poster-2023"}, user="alice"
     )
     assert "Only Haikei's curators" in await answer_text(refused)
-    delete = await emulator.driver.command(
-        "curate delete", {"id": "loki-season-2-poster-2023"}, user="mod"
-    )
+    delete = await emulator.driver.command("curate delete", {"id": "loki-season-2-poster-2023"}, user="mod")
     await delete.wait()
     confirm = await emulator.driver.click(delete, custom_ids(delete)[0], user="mod")
     await confirm.wait()
