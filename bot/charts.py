@@ -1,129 +1,88 @@
 """Horizontal bar charts as PNG bytes (Pillow), shared by poll results and disclosure statistics.
 
-Pure and synchronous: call it off the event loop (``asyncio.to_thread``). Japanese labels render when a CJK
-font (Noto CJK, IPA, Takao…) is installed; otherwise DejaVu or Pillow's built-in font is used. Any text is
-accepted: control characters and lone surrogates are dropped, long labels are shortened with "…".
+Pure and synchronous: call it off the event loop (``asyncio.to_thread``). Any text is accepted; it is drawn
+with the shipped fonts only, through :func:`bot.chart_text.chart_text` (no missing-glyph boxes), and wrapped
+(titles to four lines, the rest to two) before anything is shortened, after a whole word, with "…".
+
+Colours. Charts are dark cards (opaque, so they read the same on Discord's dark and light themes). Every bar is
+``BAR``; a bar is ``HIGHLIGHT`` only when the caller marks it (a poll's winners), and then the chart carries a
+legend line starting with a ``HIGHLIGHT`` swatch that says what it means. Nothing else is coloured: a bar's
+colour never means "largest" or a status. Text has a contrast of at least 7:1 with the background, bars 3:1.
+A bar of 0 is not drawn.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-log = logging.getLogger(__name__)
+from bot.chart_text import chart_text, face, wrap
 
 WIDTH = 900
 PADDING = 24
-ROW_HEIGHT = 34
-BAR_HEIGHT = 22
-LABEL_WIDTH = 300
+LABEL_WIDTH = 320
 VALUE_WIDTH = 90
+BAR_HEIGHT = 22
+ROW_HEIGHT = 34  # a one-line row; each further label line adds LINE
+LINE = 21
 MAX_ROWS = 150
-BACKGROUND = (255, 255, 255)
-TEXT = (34, 34, 40)
-MUTED = (110, 110, 120)
-BAR = (91, 125, 177)
-BAR_LEADER = (214, 120, 66)
-GRID = (230, 230, 236)
+TITLE_SIZE, SUB_SIZE, LABEL_SIZE = 26, 16, 17
+TITLE_LINES = 4  # a poll question may be 240 characters
+SWATCH = 14
 
-FONT_DIRS = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".fonts",
-    Path.home() / ".local/share/fonts",
-    Path("/System/Library/Fonts"),
-    Path("/Library/Fonts"),
-    Path("C:/Windows/Fonts"),
-)
-# Fonts that cover Japanese (and Latin), best first; then Latin-only fallbacks.
-CJK_FONT_NAMES = (
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJKjp-Regular.otf",
-    "NotoSansJP-Regular.otf",
-    "NotoSansJP-Regular.ttf",
-    "NotoSansJP[wght].ttf",
-    "SourceHanSans-Regular.ttc",
-    "ipagp.ttf",
-    "ipag.ttf",
-    "TakaoPGothic.ttf",
-    "VL-PGothic-Regular.ttf",
-    "DroidSansFallbackFull.ttf",
-    "YuGothM.ttc",
-    "msgothic.ttc",
-    "ヒラギノ角ゴシック W3.ttc",
-)
-LATIN_FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf")
-
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+BACKGROUND = (30, 31, 34)  # Discord's darkest grey: a card on the dark theme, a dark panel on the light one
+TEXT = (242, 243, 245)
+MUTED = (181, 186, 193)
+BAR = (88, 101, 242)  # blurple: one colour for every ordinary bar
+HIGHLIGHT = (240, 178, 50)  # amber: the bars the legend names (a poll's winners), never "the largest"
+GRID = (78, 80, 88)
 
 
-@lru_cache(maxsize=1)
-def find_font_path() -> Path | None:
-    """The best installed font for mixed Japanese/Latin text, or ``None`` (use Pillow's built-in)."""
-    found: dict[str, Path] = {}
-    wanted = set(CJK_FONT_NAMES) | set(LATIN_FONT_NAMES)
-    for directory in FONT_DIRS:
-        try:
-            if not directory.is_dir():
-                continue
-            for path in directory.rglob("*"):
-                if path.name in wanted and path.name not in found:
-                    found[path.name] = path
-        except OSError:
-            continue
-    for name in (*CJK_FONT_NAMES, *LATIN_FONT_NAMES):
-        if name in found:
-            return found[name]
-    return None
+class Bar(NamedTuple):
+    """One bar: its label, its value, and whether it is highlighted (see the legend)."""
+
+    label: str
+    value: float
+    highlight: bool = False
 
 
-@lru_cache(maxsize=8)
-def load_font(size: int) -> Font:
-    """A font of ``size`` px; never raises."""
-    path = find_font_path()
-    if path is not None:
-        try:
-            return ImageFont.truetype(str(path), size)
-        except OSError:
-            log.warning("Could not load font %s; using Pillow's default", path)
-    try:
-        return ImageFont.load_default(size)
-    except (TypeError, OSError):
-        return ImageFont.load_default()
+BarLike = Bar | tuple[str, float] | tuple[str, float, bool]
+Section = tuple[str | None, Sequence[BarLike]]
 
 
-def clean_text(text: object) -> str:
-    """Printable text only: no control characters, lone surrogates or line breaks."""
-    raw = str(text)
-    kept = []
-    for ch in raw:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs", "Co", "Cn") or category == "Zl" or category == "Zp":
-            kept.append(" " if ch in "\n\r\t" else "")
-        else:
-            kept.append(ch)
-    return " ".join("".join(kept).split())
+@dataclass(frozen=True)
+class TextItem:
+    xy: tuple[float, float]
+    text: str
+    size: int
+    colour: tuple[int, int, int]
 
 
-def fit(draw: ImageDraw.ImageDraw, text: str, font: Font, max_width: float) -> str:
-    """``text`` shortened with "…" so it fits ``max_width`` pixels."""
-    if draw.textlength(text, font=font) <= max_width:
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with the ellipsis
-        mid = (low + high + 1) // 2
-        if draw.textlength(text[:mid] + "…", font=font) <= max_width:
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low].rstrip() + "…"
+@dataclass(frozen=True)
+class BarItem:
+    """A drawn row: its label lines, the box the bar may fill (``track``) and the part it fills (``box``)."""
+
+    label: tuple[str, ...]
+    value: float
+    track: tuple[int, int, int, int]
+    box: tuple[int, int, int, int] | None  # None: a value of 0 draws no bar
+    colour: tuple[int, int, int]
+
+
+@dataclass
+class Layout:
+    """Everything a chart draws, with coordinates: tests read it, :func:`paint` draws it."""
+
+    height: int = 0
+    texts: list[TextItem] = field(default_factory=list)
+    bars: list[BarItem] = field(default_factory=list)
+    rules: list[tuple[int, int, int, int]] = field(default_factory=list)
+    swatch: tuple[int, int, int, int] | None = None
 
 
 def format_value(value: float) -> str:
@@ -141,64 +100,113 @@ def _safe(value: object) -> float:
     return number if math.isfinite(number) and number > 0 else 0.0
 
 
-Section = tuple[str | None, Sequence[tuple[str, float]]]
-
-
-def _rows(sections: Sequence[Section]) -> list[tuple[str, str, float, float]]:
-    """Flatten sections into (kind, text, value, section top) rows, capped at ``MAX_ROWS``."""
-    rows: list[tuple[str, str, float, float]] = []
+def _rows(sections: Sequence[Section]) -> list[tuple[str | None, Bar | None]]:
+    """Sections flattened into (heading, None) and (None, bar) rows, capped at ``MAX_ROWS``."""
+    rows: list[tuple[str | None, Bar | None]] = []
     for heading, bars in sections:
         if heading:
-            rows.append(("heading", heading, 0.0, 0.0))
-        top = max((_safe(v) for _, v in bars), default=0.0)
-        rows += [("bar", label, _safe(value), top) for label, value in bars]
+            rows.append((heading, None))
+        for item in bars:
+            bar = Bar(*item)
+            rows.append((None, Bar(bar.label, _safe(bar.value), bool(bar.highlight))))
     if len(rows) > MAX_ROWS:
-        rows = [*rows[: MAX_ROWS - 1], ("heading", "…", 0.0, 0.0)]
+        rows = [*rows[: MAX_ROWS - 1], ("…", None)]
     return rows
 
 
-def _render(title: str, subtitle: str | None, sections: Sequence[Section]) -> bytes:
-    title_font, sub_font, label_font = load_font(26), load_font(16), load_font(17)
+def _header(layout: Layout, title: str, subtitle: str, legend: str, swatch: bool) -> float:
+    """Title (up to ``TITLE_LINES`` lines), subtitle and legend (two lines each); the y below them."""
+    title_font, sub_font = face(TITLE_SIZE), face(SUB_SIZE)
+    full = WIDTH - 2 * PADDING
+    y = float(PADDING)
+    for line in wrap(title, title_font, full, TITLE_LINES):
+        layout.texts.append(TextItem((PADDING, y), line, TITLE_SIZE, TEXT))
+        y += 34
+    y += 4
+    for line in wrap(subtitle, sub_font, full):
+        layout.texts.append(TextItem((PADDING, y), line, SUB_SIZE, MUTED))
+        y += 22
+    indent = SWATCH + 8 if swatch else 0
+    for i, line in enumerate(wrap(legend, sub_font, full - indent)):
+        if swatch and i == 0:
+            layout.swatch = (PADDING, int(y) + 4, PADDING + SWATCH, int(y) + 4 + SWATCH)
+        layout.texts.append(TextItem((PADDING + indent, y), line, SUB_SIZE, TEXT))
+        y += 22
+    return y + 10
+
+
+def plan(
+    title: str, sections: Sequence[Section], *, subtitle: str | None = None, legend: str | None = None
+) -> Layout:
+    """Lay a chart out: title and subtitle, an optional legend, then one row per bar or heading."""
+    label_font = face(LABEL_SIZE)
+    layout = Layout()
     rows = _rows(sections)
-    header = PADDING + 36 + (26 if subtitle else 0) + 10
-    height = header + max(len(rows), 1) * ROW_HEIGHT + PADDING
-    image = Image.new("RGB", (WIDTH, height), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.text(
-        (PADDING, PADDING), fit(draw, clean_text(title), title_font, WIDTH - 2 * PADDING), TEXT, title_font
-    )
-    if subtitle:
-        sub = fit(draw, clean_text(subtitle), sub_font, WIDTH - 2 * PADDING)
-        draw.text((PADDING, PADDING + 36), sub, MUTED, sub_font)
-    scale = max((value for _, _, value, _ in rows), default=0.0) or 1.0
+    legend_text = chart_text(legend or "")
+    # A highlight is drawn only with a legend to say what it means.
+    highlighted = bool(legend_text) and any(bar is not None and bar.highlight for _, bar in rows)
+    y = _header(layout, chart_text(title), chart_text(subtitle or ""), legend_text, highlighted)
+    scale = max((bar.value for _, bar in rows if bar is not None), default=0.0) or 1.0
     bar_left = PADDING + LABEL_WIDTH + 10
     bar_span = WIDTH - bar_left - VALUE_WIDTH - PADDING
-    y = header
-    for kind, label, value, top in rows:
-        text = fit(
-            draw, clean_text(label), label_font, WIDTH - 2 * PADDING if kind == "heading" else LABEL_WIDTH
-        )
-        draw.text((PADDING, y + 6), text, TEXT, label_font)
-        if kind == "heading":
-            draw.line((PADDING, y + ROW_HEIGHT - 4, WIDTH - PADDING, y + ROW_HEIGHT - 4), GRID, 1)
-        else:
-            length = int(bar_span * (value / scale))
-            colour = BAR_LEADER if top > 0 and value == top else BAR
-            draw.rectangle((bar_left, y + 6, bar_left + max(length, 2), y + 6 + BAR_HEIGHT), fill=colour)
-            draw.text((bar_left + length + 8, y + 6), format_value(value), MUTED, label_font)
-        y += ROW_HEIGHT
+    for heading, bar in rows:
+        text = chart_text(heading if bar is None else bar.label)
+        lines = wrap(text, label_font, WIDTH - 2 * PADDING if bar is None else LABEL_WIDTH)
+        height = ROW_HEIGHT + LINE * max(len(lines) - 1, 0)
+        for i, line in enumerate(lines):
+            layout.texts.append(TextItem((PADDING, y + 6 + LINE * i), line, LABEL_SIZE, TEXT))
+        if bar is None:
+            layout.rules.append((PADDING, int(y + height - 4), WIDTH - PADDING, int(y + height - 4)))
+            y += height
+            continue
+        top = int(y + (height - BAR_HEIGHT) / 2)
+        track = (bar_left, top, bar_left + bar_span, top + BAR_HEIGHT)
+        length = round(bar_span * (bar.value / scale))
+        box = (bar_left, top, bar_left + max(length, 2), top + BAR_HEIGHT) if bar.value > 0 else None
+        colour = HIGHLIGHT if highlighted and bar.highlight else BAR
+        layout.bars.append(BarItem(tuple(lines), bar.value, track, box, colour))
+        value_x = (box[2] if box else bar_left) + 8
+        layout.texts.append(TextItem((value_x, top), format_value(bar.value), LABEL_SIZE, MUTED))
+        y += height
+    layout.height = int(y + (0 if rows else ROW_HEIGHT)) + PADDING
+    return layout
+
+
+def paint(layout: Layout) -> bytes:
+    """The PNG of a planned chart."""
+    image = Image.new("RGB", (WIDTH, layout.height), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for rule in layout.rules:
+        draw.line(rule, GRID, 1)
+    if layout.swatch:
+        draw.rectangle(layout.swatch, fill=HIGHLIGHT)
+    for bar in layout.bars:
+        if bar.box is not None:
+            draw.rectangle(bar.box, fill=bar.colour)
+    for item in layout.texts:  # one font per run, all on the line's baseline
+        x, top = item.xy
+        fonts = face(item.size)
+        for run, font in fonts.runs(item.text):
+            draw.text((x, top + fonts.ascent), run, item.colour, font, anchor="ls")
+            x += font.getlength(run)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="PNG", optimize=False)
     return out.getvalue()
 
 
-def bar_chart_png(title: str, bars: list[tuple[str, float]], *, subtitle: str | None = None) -> bytes:
-    """One horizontal bar per (label, value), the largest highlighted; returns PNG bytes."""
-    return _render(title, subtitle, [(None, bars)])
+def bar_chart_png(
+    title: str, bars: Sequence[BarLike], *, subtitle: str | None = None, legend: str | None = None
+) -> bytes:
+    """One horizontal bar per (label, value[, highlight]); ``legend`` says what a highlight means."""
+    return paint(plan(title, [(None, bars)], subtitle=subtitle, legend=legend))
 
 
 def rounds_chart_png(
-    title: str, rounds: Iterable[tuple[str, list[tuple[str, float]]]], *, subtitle: str | None = None
+    title: str,
+    rounds: Iterable[tuple[str, Sequence[BarLike]]],
+    *,
+    subtitle: str | None = None,
+    legend: str | None = None,
 ) -> bytes:
     """One block of bars per (heading, bars) — e.g. each instant-runoff round — on a shared scale."""
-    return _render(title, subtitle, list(rounds))
+    return paint(plan(title, list(rounds), subtitle=subtitle, legend=legend))
