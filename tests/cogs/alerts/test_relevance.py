@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cogs.alerts.relevance import Keywords, Matcher, TermSet, normalise
+from cogs.alerts.relevance import BARE_AI as BARE_AI_TERM
+from cogs.alerts.relevance import Keywords, Matcher, NameMask, TermSet, normalise
 
 KEYWORDS = Keywords.load(Path(__file__).resolve().parents[3] / "data" / "keywords.toml")
 
@@ -89,3 +90,94 @@ def test_latin_terms_need_word_boundaries_cjk_terms_are_substrings() -> None:
 def test_unknown_mode_is_a_bug() -> None:
     with pytest.raises(ValueError):
         Matcher(KEYWORDS).judge("x", "", "loose")
+
+
+# A bare "AI" and the names that contain it (issue point 21). (title, strict, broad)
+BARE_AI = [
+    ("Illustrator accused of AI use", True, True),
+    ("English dub of the anime used AI for minor roles", True, True),
+    ("新作アニメ、AIで作画", True, True),
+    ("ＡＩで作画したアニメが話題", True, True),  # full width
+    ("Studio admits A.I. was used in anime opening", True, True),
+    ("STUDIO ADMITS AI IN ANIME OPENING", True, True),  # capitals: no case to go by, still AI
+    ("Anime fans debate AI's place in in-betweening", True, True),
+    ("Kizuna AI's voice actress speaks out against AI", True, True),  # the name hides only its own AI
+    ("Kizuna AI's agency bans AI art in fan contests", True, True),
+    ("Ai Hoshino fan art made with AI sparks debate", True, True),
+    ("EU lawmakers approve landmark AI Act", False, True),  # no field word: broad only
+    ("Sony Group invests in AI startup", False, True),  # a company is not a field beside a bare AI
+    ("Sony uses generative AI for anime backgrounds", True, True),  # ... but is beside an AI term
+]
+NAMES_AND_WORDS = [
+    "Kizuna AI joins VTuber collab in new rhythm game",
+    "KIZUNA AI ANIME COLLAB ANNOUNCED",
+    "Kizuna-AI returns to streaming with new game",
+    "Oshi no Ko: Ai Hoshino anime figure revealed",
+    "AI HOSHINO ANIME FIGURE REVEALED",
+    "Hoshino Ai cosplay at anime convention",
+    "Ai Mizuno gets spotlight episode in new anime",  # not in the names list: mixed case is never AI
+    "Voice actress Ai Kayano joins new game",
+    "AI: The Somnium Files gets anime adaptation",
+    "'The Gene of AI' manga gets anime adaptation",
+    "A.I.C.O. Incarnation director returns with new anime",
+    "Kizuna AIがアニメに出演",
+    "『AIの遺伝子』がアニメ化",
+    "『ＡＩ：ソムニウムファイル』新作ゲーム発表",
+    "キズナアイがゲーム実況",
+    "『推しの子』アイのイラスト公開",
+    "愛の物語を描いた漫画がアニメ化",
+    "Thai anime studio's debut film",
+    "Aim Lab partners with game league",
+    "AIR visual novel anniversary",
+    "OpenAI's Sora app tops charts, anime fans notice",
+    "Nvidia's AI chips power new game-streaming servers",
+    "Best anime about AI and robots",
+]
+
+
+@pytest.mark.parametrize(("title", "strict", "broad"), BARE_AI)
+def test_bare_ai_counts_beside_a_field_word(title: str, strict: bool, broad: bool) -> None:
+    matcher = Matcher(KEYWORDS)
+    assert matcher.judge(title, "", "strict").relevant is strict
+    assert matcher.judge(title, "", "broad").relevant is broad
+
+
+@pytest.mark.parametrize("title", NAMES_AND_WORDS)
+def test_names_and_words_containing_ai_never_match(title: str) -> None:
+    matcher = Matcher(KEYWORDS)
+    for mode in ("strict", "broad"):
+        verdict = matcher.judge(title, "", mode)
+        assert not verdict.relevant and not verdict.ai_terms, (mode, verdict)
+
+
+def test_a_bare_ai_is_reported_and_scored_like_a_term() -> None:
+    verdict = Matcher(KEYWORDS).judge("Illustrator accused of AI use", "", "strict")
+    assert verdict.ai_terms == (BARE_AI_TERM,) and verdict.domain_terms == ("illustrator",)
+    assert verdict.score == 4  # ai 2 + ai in title 1 + domain 1
+
+
+def test_strict_takes_a_bare_ai_only_from_the_headline() -> None:
+    """A summary's "AI" is too loose a context for strict mode ("AI and anime" in a story's blurb); broad takes it."""
+    matcher = Matcher(KEYWORDS)
+    assert not matcher.judge("New anime PV released", "Fans asked about AI and anime.", "strict").relevant
+    assert matcher.judge("New anime PV released", "Fans asked about AI and anime.", "broad").relevant
+    assert matcher.judge("New anime PV released", "It used generative AI.", "strict").relevant
+
+
+def test_server_terms_match_as_written_even_a_name() -> None:
+    fans = Matcher(KEYWORDS, extra_terms=("Kizuna AI",))
+    assert fans.judge("Kizuna AI joins VTuber collab", "", "strict").relevant
+    assert not Matcher(KEYWORDS).judge("Kizuna AI joins VTuber collab", "", "strict").relevant
+    muted = Matcher(KEYWORDS, extra_exclusions=("dub",))
+    assert not muted.judge("English dub of the anime used AI for minor roles", "", "broad").relevant
+
+
+def test_name_mask_blanks_names_in_any_case_and_mixed_case_ai() -> None:
+    mask = NameMask(["Kizuna AI", "AIの遺伝子"])
+    assert mask("Kizuna AI and KIZUNA-AI met AI") == "  and   met AI"
+    assert mask("『AIの遺伝子』とAI") == "『 』とAI"
+    assert mask("Ai Mizuno and AI") == "  Mizuno and AI"
+    assert mask("AI MIZUNO") == "AI MIZUNO"  # capitals only: no case to go by
+    assert mask("A.I. art") == "AI art"
+    text = "no such word here, said the maid"
+    assert mask(text) is text
