@@ -254,10 +254,10 @@ class Alerts(commands.Cog):
     async def keywords_add(self, interaction: discord.Interaction, term: str, exclude: bool = False) -> None:
         clean = " ".join(term.split())
         if not clean or len(clean) > MAX_TERM:
-            raise BadInput("alerts.errors.bad_term", limit=MAX_TERM)
+            raise BadInput("alerts.errors.bad_term", count=MAX_TERM)
         existing = await self.bot.db.run(store.list_keywords, interaction.guild_id)
         if len(existing) >= MAX_TERMS and clean not in {w["term"] for w in existing}:
-            raise BadInput("alerts.errors.too_many_terms", limit=MAX_TERMS)
+            raise BadInput("alerts.errors.too_many_terms", count=MAX_TERMS)
         changed = await self.bot.db.run(store.add_keyword, interaction.guild_id, clean, exclude)
         key = (
             ("alerts.keywords.excluded" if exclude else "alerts.keywords.added")

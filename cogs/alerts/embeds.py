@@ -113,7 +113,7 @@ def feed_pages(feeds: Sequence[dict[str, Any]], text: Text, per_page: int = 8) -
             status = feed_status(feed)
             value = "\n".join(
                 [
-                    text(f"alerts.feeds.status.{status}", failures=feed.get("failures") or 0),
+                    text(f"alerts.feeds.status.{status}", count=feed.get("failures") or 0),
                     f"<{clip(feed['url'], 300)}>",
                     text("alerts.feeds.last_success", when=_when(feed.get("last_success"), never)),
                     text(

@@ -80,7 +80,7 @@ class DiscordPublisher:
             "alerts.disabled.notice",
             name=safe_text(feed.get("name") or feed.get("title") or feed["url"], 100),
             url=clip(feed["url"], 300),
-            failures=feed.get("failures") or 0,
+            count=feed.get("failures") or 0,
             error=safe_text(feed.get("last_error") or "?", 300),
             feed_id=feed["id"],
         )

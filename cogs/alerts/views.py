@@ -116,8 +116,10 @@ class SubscribeRecommendedButton(discord.ui.DynamicItem[discord.ui.Button], temp
         cog = _alerts_cog(interaction)
         pairs = [(feed.url, feed.name) for feed in cog.recommended]
         added = await cog.bot.db.run(store.subscribe_urls, interaction.guild_id, pairs)
+        recommended = replies.text(interaction, "alerts.channel.recommended_total", count=len(pairs))
         await replies.ephemeral(
-            interaction, replies.text(interaction, "alerts.channel.subscribed", added=added, total=len(pairs))
+            interaction,
+            replies.text(interaction, "alerts.channel.subscribed", count=added, recommended=recommended),
         )
 
 

@@ -154,5 +154,5 @@ def _submitted_urls(text: str, *, required: bool) -> list[str]:
         if exc.reason == "":
             raise BadInput("disclosures.errors.no_sources") from None
         if exc.reason.startswith("more than"):
-            raise BadInput("disclosures.errors.too_many_sources", limit=10) from None
+            raise BadInput("disclosures.errors.too_many_sources", count=10) from None
         raise BadInput("disclosures.errors.bad_url", url=clip(exc.reason, 100)) from None

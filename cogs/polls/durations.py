@@ -50,7 +50,7 @@ def closing_time(text: str, now: datetime) -> datetime:
     if when - now < MIN_DURATION:
         raise InputProblem("polls.errors.too_short", {"value": raw[:50]})
     if when - now > MAX_DURATION:
-        raise InputProblem("polls.errors.too_long", {"value": raw[:50], "days": MAX_DURATION.days})
+        raise InputProblem("polls.errors.too_long", {"value": raw[:50], "count": MAX_DURATION.days})
     return when
 
 
@@ -60,7 +60,7 @@ def extended_deadline(text: str, current: datetime, now: datetime) -> datetime:
     if _DURATION.match(raw):
         when = max(current, now) + parse_duration(raw)
         if when - now > MAX_DURATION:
-            raise InputProblem("polls.errors.too_long", {"value": raw[:50], "days": MAX_DURATION.days})
+            raise InputProblem("polls.errors.too_long", {"value": raw[:50], "count": MAX_DURATION.days})
         return when
     when = closing_time(raw, now)
     if when <= current:

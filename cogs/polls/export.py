@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from cogs.polls.model import Poll, describe_choices
+from cogs.polls.model import Poll, describe_choices, known_choices
 from cogs.polls.store import BallotRow
 from cogs.polls.tally import RunoffResult, Totals
 
@@ -18,11 +18,14 @@ def _safe_cell(value: str) -> str:
 
 
 def public_csv(poll: Poll, rows: Sequence[BallotRow]) -> str:
-    """user_id, user_name, choices, voted_at (UTC ISO) — one line per ballot."""
+    """user_id, user_name, choices, voted_at (UTC ISO) — one line per ballot the results count (a ballot
+    naming only options the poll no longer has counts nowhere, so it is not listed)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["user_id", "user_name", "choices", "voted_at"])
     for row in rows:
+        if not known_choices(poll, row.choices):
+            continue
         when = datetime.fromtimestamp(row.voted_at, UTC).isoformat() if row.voted_at else ""
         writer.writerow(
             [

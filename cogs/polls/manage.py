@@ -23,6 +23,7 @@ from bot.replies import ephemeral, send, text
 from bot.ui.confirm import ask
 from cogs.polls import store
 from cogs.polls.durations import extended_deadline
+from cogs.polls.edit_flow import edit_flow
 from cogs.polls.export import public_csv, tally_csv
 from cogs.polls.model import Poll, tally
 from cogs.polls.options import reconcile, validate_question
@@ -173,12 +174,7 @@ class PollManagement(PollLookup):
         except InputProblem as problem:
             raise bad_input(problem) from None
         note_text = note or text(interaction, "polls.edit.default_note")
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.db.run(
-            store.edit_poll, found.id, interaction.user.id, new_question, new_options, note_text
-        )
-        await self.publisher.refresh(found.id)
-        await ephemeral(interaction, text(interaction, "polls.edit.done", id=found.id))
+        await edit_flow(self, interaction, found, new_question, new_options, note_text)
 
     @poll_manage.command(name="delete", description="Delete a poll, its votes and its message (moderators)")
     @app_commands.describe(poll="The poll (its number)")

@@ -93,6 +93,14 @@ class Poll(PollSettings):
         )
 
 
+@dataclass(frozen=True)
+class EditNote:
+    """One edit as the poll message shows it: the moderator's note and the labels of removed options."""
+
+    note: str
+    removed: tuple[str, ...] = ()
+
+
 def encode_options(options: Sequence[Option]) -> str:
     return json.dumps([{"id": o.id, "label": o.label} for o in options], ensure_ascii=False)
 
@@ -138,8 +146,17 @@ def tally(poll: Poll, ballots: Sequence[Choices]) -> Totals | RunoffResult:
     return count(poll.method, poll.option_ids, ballots, max_choices=poll.max_choices)
 
 
+def known_choices(poll: Poll, choices: Choices) -> Choices:
+    """The ballot without options the poll no longer has (as the tally reads it; edits since remove them)."""
+    known = set(poll.option_ids)
+    if isinstance(choices, Mapping):
+        return {o: v for o, v in choices.items() if o in known}
+    return [o for o in choices if o in known]
+
+
 def describe_choices(poll: Poll, choices: Choices) -> str:
-    """A member's ballot in words: "A", "A, B", "1. A → 2. B" or "A: 5, B: 3"."""
+    """A member's ballot in words: "A", "A, B", "1. A → 2. B" or "A: 5, B: 3" (only options the poll has)."""
+    choices = known_choices(poll, choices)
     if isinstance(choices, Mapping):
         return ", ".join(f"{poll.label(o)}: {v}" for o, v in choices.items())
     if poll.method is Method.RANKED:

@@ -31,14 +31,14 @@ def split_options(text: str) -> list[str]:
 def validate_labels(labels: list[str]) -> list[str]:
     """Check 2–25 options, no duplicates (ignoring case), each short enough for a button."""
     if len(labels) < MIN_OPTIONS:
-        raise InputProblem("polls.errors.too_few_options", {"count": len(labels), "min": MIN_OPTIONS})
+        raise InputProblem("polls.errors.too_few_options", {"count": MIN_OPTIONS, "got": len(labels)})
     if len(labels) > MAX_OPTIONS:
-        raise InputProblem("polls.errors.too_many_options", {"count": len(labels), "max": MAX_OPTIONS})
+        raise InputProblem("polls.errors.too_many_options", {"count": MAX_OPTIONS, "got": len(labels)})
     seen: set[str] = set()
     for label in labels:
         if len(label) > MAX_OPTION_LENGTH:
             raise InputProblem(
-                "polls.errors.option_too_long", {"option": label[:40] + "…", "max": MAX_OPTION_LENGTH}
+                "polls.errors.option_too_long", {"option": label[:40] + "…", "count": MAX_OPTION_LENGTH}
             )
         folded = label.casefold()
         if folded in seen:
@@ -53,7 +53,7 @@ def validate_question(question: str) -> str:
     if not cleaned:
         raise InputProblem("polls.errors.empty_question", {})
     if len(cleaned) > MAX_QUESTION_LENGTH:
-        raise InputProblem("polls.errors.question_too_long", {"max": MAX_QUESTION_LENGTH})
+        raise InputProblem("polls.errors.question_too_long", {"count": MAX_QUESTION_LENGTH})
     return cleaned
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.polls import store
+from cogs.polls import edit_store, store
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.chart import result_chart
 from cogs.polls.model import Poll, tally
@@ -45,7 +45,7 @@ class Publisher:
         poll, ballots = await self.bot.db.run(store.poll_with_ballots, poll_id)
         if poll is None:
             return None
-        notes = await self.bot.db.run(store.edit_notes, poll_id)
+        notes = await self.bot.db.run(edit_store.edit_notes, poll_id)
         t = self.guild_text(poll.guild_id)
         result = tally(poll, ballots)
         return poll, {"embed": poll_embed(poll, t, result=result, notes=notes), "view": poll_view(poll, t)}

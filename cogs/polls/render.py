@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.text import clip_lines
-from cogs.polls.model import Poll
+from cogs.polls.model import EditNote, Poll
 from cogs.polls.summary import Text, option_lines, outcome_line, round_lines
 from cogs.polls.tally import Method, RunoffResult, Totals
 from cogs.polls.views import BallotFlowButton, RemoveVoteButton, ShowResultsButton, VoteButton, VoteSelect
@@ -22,16 +22,22 @@ LIVE_EDIT_MAX_AGE = 3600.0  # older polls stop live edits; members use "Show res
 
 
 def live_edits(poll: Poll, now: float | None = None) -> bool:
-    """Whether votes update the poll message (open, not hidden, younger than an hour): live counts, or only
-    the turnout for a secret poll."""
+    """Whether votes update the poll message (open, younger than an hour): live counts, or only the turnout
+    for a secret or hidden poll. Older polls show no number at all until close (it would go stale)."""
     now = time.time() if now is None else now
-    return poll.is_open and not poll.hidden and now - poll.created_at < LIVE_EDIT_MAX_AGE
+    return poll.is_open and now - poll.created_at < LIVE_EDIT_MAX_AGE
 
 
 def live_counts_shown(poll: Poll, now: float | None = None) -> bool:
     """Whether the open poll's message carries live counts: never for a secret poll, whose counts moving as
-    members click would show who voted what; it shows only the turnout until close."""
-    return live_edits(poll, now) and not poll.secret
+    members click would show who voted what, nor for a hidden one; those show only the turnout until close."""
+    return live_edits(poll, now) and not poll.secret and not poll.hidden
+
+
+def turnout_shown(poll: Poll, now: float | None = None) -> bool:
+    """Whether the message states how many ballots there are: when closed, or while votes keep it current.
+    The turnout reveals no choice, so hidden and secret polls show it too."""
+    return not poll.is_open or live_edits(poll, now)
 
 
 def method_text(poll: Poll, t: Text) -> str:
@@ -45,7 +51,7 @@ def poll_embed(
     t: Text,
     *,
     result: Totals | RunoffResult | None,
-    notes: Sequence[str] = (),
+    notes: Sequence[EditNote] = (),
     now: float | None = None,
 ) -> discord.Embed:
     """The public poll message: question, how to vote, (live or final) counts, deadline and edit notes."""
@@ -71,16 +77,28 @@ def poll_embed(
             lines += ["", t("polls.message.secret_counts")]
         elif poll.is_open and not poll.hidden:
             lines += ["", t("polls.message.use_results_button")]
-    shown_notes = [n[:NOTE_LENGTH] for n in notes][-MAX_NOTES_SHOWN:]
+    shown_notes = list(notes)[-MAX_NOTES_SHOWN:]
     if shown_notes:
-        lines += ["", *[t("polls.message.edit_note", note=n) for n in shown_notes]]
+        lines += ["", *[note_line(n, t) for n in shown_notes]]
     embed.description = clip_lines(lines, 4000)
-    votes = result.ballots if result is not None else 0
-    footer = t("polls.message.footer", id=poll.id, votes=votes)
+    if result is not None and turnout_shown(poll, now):
+        footer = t("polls.message.footer", id=poll.id, count=result.ballots)
+    else:
+        footer = t("polls.message.footer_plain", id=poll.id)
     if poll.secret:
         footer += "\n" + t("polls.message.secret_footer" if poll.is_open else "polls.message.sealed_footer")
     embed.set_footer(text=footer[:2048])
     return embed
+
+
+def note_line(note: EditNote, t: Text) -> str:
+    """One edit on the poll message: "✏️ Edited: why", and which options went (their votes with them), in
+    the same words whatever the ballots said, so a hidden or secret poll's note reveals nothing of its votes."""
+    line = t("polls.message.edit_note", note=note.note[:NOTE_LENGTH])
+    if note.removed:
+        removed = ", ".join(label[:NOTE_LENGTH] for label in note.removed)
+        line += " · " + t("polls.message.edit_removed", options=removed)
+    return line
 
 
 def poll_view(poll: Poll, t: Text) -> discord.ui.View | None:
@@ -122,5 +140,5 @@ def results_embed(poll: Poll, result: Totals | RunoffResult, t: Text, *, final: 
     if isinstance(result, RunoffResult) and result.rounds:
         lines += ["", t("polls.results.rounds"), *round_lines(poll, result, t)]
     embed.description = clip_lines(lines, 4000)
-    embed.set_footer(text=t("polls.results.footer", ballots=result.ballots)[:2048])
+    embed.set_footer(text=t("polls.results.ballots", count=result.ballots)[:2048])
     return embed

@@ -28,7 +28,6 @@ from cogs.polls.model import (
     encode_options,
     normalize_choices,
 )
-from cogs.polls.options import Option
 from cogs.polls.schema import migrations as migrations  # the polls migration set, re-exported
 from cogs.polls.secrecy import forget, seal, secret_ballot_key
 from cogs.polls.voter_keys import Voter, public_voter_key
@@ -49,7 +48,7 @@ class BallotRow:
     voted_at: float | None
 
 
-def _audit(
+def record_audit(
     db: Database, poll_id: int, guild_id: int, actor_id: int | None, action: str, **detail: Any
 ) -> None:
     db.execute(
@@ -82,7 +81,7 @@ def create_poll(db: Database, new: NewPoll) -> int:
             ],
         )
         poll_id = int(cursor.lastrowid or 0)
-        _audit(db, poll_id, new.guild_id, new.created_by, "create", question=new.question)
+        record_audit(db, poll_id, new.guild_id, new.created_by, "create", question=new.question)
     return poll_id
 
 
@@ -229,7 +228,7 @@ def close_poll(
             guild_id, secret = db.execute(
                 "SELECT guild_id, secret FROM polls WHERE id = ?", [poll_id]
             ).fetchone()
-            _audit(db, poll_id, guild_id, actor_id, "close", automatic=actor_id is None)
+            record_audit(db, poll_id, guild_id, actor_id, "close", automatic=actor_id is None)
             if secret:
                 seal(db, poll_id)
     if secret:
@@ -251,7 +250,7 @@ def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> 
         )
         if cursor.rowcount:
             guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
-            _audit(db, poll_id, guild_id, actor_id, "reopen", closes_at=closes_at)
+            record_audit(db, poll_id, guild_id, actor_id, "reopen", closes_at=closes_at)
     return cursor.rowcount > 0
 
 
@@ -263,38 +262,8 @@ def extend_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> 
         )
         if cursor.rowcount:
             guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
-            _audit(db, poll_id, guild_id, actor_id, "extend", closes_at=closes_at)
+            record_audit(db, poll_id, guild_id, actor_id, "extend", closes_at=closes_at)
     return cursor.rowcount > 0
-
-
-def edit_poll(
-    db: Database, poll_id: int, actor_id: int, question: str, options: Sequence[Option], note: str
-) -> None:
-    """Change the question/options and keep the edit note (shown on the poll message) in the audit log."""
-    with db.conn:
-        db.execute(
-            "UPDATE polls SET question = ?, options = ? WHERE id = ?",
-            [question, encode_options(options), poll_id],
-        )
-        guild_id = db.execute("SELECT guild_id FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
-        _audit(
-            db,
-            poll_id,
-            guild_id,
-            actor_id,
-            "edit",
-            note=note,
-            question=question,
-            options=[o.label for o in options],
-        )
-
-
-def edit_notes(db: Database, poll_id: int) -> list[str]:
-    """The notes of every edit, oldest first."""
-    rows = db.execute(
-        "SELECT detail FROM poll_audit WHERE poll_id = ? AND action = 'edit' ORDER BY id", [poll_id]
-    ).fetchall()
-    return [json.loads(r[0]).get("note", "") for r in rows]
 
 
 def audit_log(db: Database, poll_id: int) -> list[dict[str, Any]]:
@@ -313,7 +282,7 @@ def delete_poll(db: Database, keys: BallotKeys, poll_id: int, actor_id: int) -> 
         db.execute("DELETE FROM ballots WHERE poll_id = ?", [poll_id])
         db.execute("DELETE FROM secret_legacy_polls WHERE poll_id = ?", [poll_id])
         db.execute("DELETE FROM polls WHERE id = ?", [poll_id])
-        _audit(db, poll_id, row[0], actor_id, "delete")
+        record_audit(db, poll_id, row[0], actor_id, "delete")
     if row[1]:
         forget(db, keys, [poll_id])
     return True

@@ -44,13 +44,15 @@ def option_lines(poll: Poll, result: Totals | RunoffResult, t: Text) -> list[str
 
 
 def outcome_line(poll: Poll, result: Totals | RunoffResult, t: Text) -> str:
-    """Who won, or who tied and under which rule, or that nobody voted."""
+    """Who won, or who tied and under which rule, or that nobody voted. While the poll is open nothing is
+    decided: it says who leads (the moderators' view of a hidden poll, a live chart), never "Result"."""
+    stage = "summary" if not poll.is_open else "summary.open"
     if not result.winners:
-        return t("polls.summary.no_votes")
+        return t(f"polls.{stage}.no_votes")
     names = ", ".join(poll.label(w) for w in result.winners)
     if result.is_tie:
-        return t("polls.summary.tie", options=names, rule=t(f"polls.tie.{result.tie_rule.value}"))
-    return t("polls.summary.winner", option=names)
+        return t(f"polls.{stage}.tie", options=names, rule=t(f"polls.tie.{result.tie_rule.value}"))
+    return t(f"polls.{stage}.winner", option=names)
 
 
 def round_lines(poll: Poll, result: RunoffResult, t: Text) -> list[str]:

@@ -50,6 +50,16 @@ class Voting:
         self.publisher = publisher
         self.live = live
         self.votes_recorded = 0
+        self._past_live: set[int] = set()  # open polls past live edits whose message lost its count
+
+    def changed(self, poll: Poll) -> None:
+        """A ballot was cast, changed or removed: refresh the message while votes keep it current. Past that
+        age, one last refresh takes the turnout off the message instead of leaving a stale number."""
+        if live_edits(poll):
+            self.live.mark(poll.id)
+        elif poll.is_open and poll.id not in self._past_live:
+            self._past_live.add(poll.id)
+            self.live.mark(poll.id)
 
     @staticmethod
     def voter(interaction: discord.Interaction) -> Voter:
@@ -68,8 +78,7 @@ class Voting:
         )
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
             self.votes_recorded += 1
-            if live_edits(poll):
-                self.live.mark(poll_id)
+            self.changed(poll)
             receipt = text(interaction, "polls.vote.recorded", choices=describe_choices(poll, saved))
             if poll.secret:
                 receipt += "\n" + text(interaction, "polls.vote.secret_receipt")
@@ -101,8 +110,8 @@ class Voting:
             raise UserFacingError("polls.vote.closed")
         if removed is None:
             raise UserFacingError("polls.vote.unrecognisable")
-        if removed and live_edits(poll):
-            self.live.mark(poll_id)
+        if removed:
+            self.changed(poll)
         key = "polls.vote.removed" if removed else "polls.vote.nothing_to_remove"
         await interaction.response.send_message(text(interaction, key), ephemeral=True)
 

@@ -147,7 +147,10 @@ async def test_ranked_secret_flow_and_live_turnout(haikei: Haikei, emulator: Emu
         await (await emulator.driver.click(flow, custom_ids(flow)[-2], user=name)).wait()
         await flow.wait_until(lambda r: "Your vote" in (r.content or ""))
         assert "Secret ballot" in flow.content
-        await emulator.wait_until(lambda n=n: f"· {n} votes" in footer(emulator, poll_id), timeout=5)
+        turnout = f"Poll #{poll_id} · 1 vote" if n == 1 else f"Poll #{poll_id} · {n} votes"
+        await emulator.wait_until(
+            lambda turnout=turnout: footer(emulator, poll_id).split("\n")[0] == turnout, timeout=5
+        )
     assert [v["embeds"][0]["footer"]["text"].split("\n")[0] for v in versions][
         -1
     ] == f"Poll #{poll_id} · 2 votes"

@@ -27,10 +27,9 @@ async def create(
 
 
 def poll_message(emulator: Emulator, poll_id: int, channel: str = "general") -> dict[str, Any]:
+    footer = re.compile(rf"^Poll #{poll_id}\b")
     for message in reversed(emulator.messages(channel)):
-        if any(
-            f"Poll #{poll_id} " in (e.get("footer") or {}).get("text", "") for e in message.get("embeds", [])
-        ):
+        if any(footer.match((e.get("footer") or {}).get("text", "")) for e in message.get("embeds", [])):
             return emulator.driver.message(message)
     raise AssertionError(f"no message for poll {poll_id}")
 

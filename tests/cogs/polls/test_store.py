@@ -9,9 +9,10 @@ import pytest
 from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
-from cogs.polls import store
+from cogs.polls import edit_store, store
 from cogs.polls.ballot_keys import BallotKeys
-from cogs.polls.model import State, VoteOutcome
+from cogs.polls.edit_store import EditOutcome
+from cogs.polls.model import EditNote, State, VoteOutcome
 from cogs.polls.tally import Method
 from tests.cogs.polls.store_support import GUILD, ROLE, new_poll, vote, voter
 
@@ -85,8 +86,11 @@ def test_edit_is_audited_and_deadlines(db: Database, keys: BallotKeys) -> None:
     pid = new_poll(db)
     poll = store.get_poll(db, pid)
     assert poll is not None
-    store.edit_poll(db, pid, 1, "New question?", poll.options[:2], "typo fixed")
-    assert store.edit_notes(db, pid) == ["typo fixed"]
+    edited = edit_store.edit_poll(
+        db, pid, 1, "New question?", poll.options[:2], "typo fixed", expected=poll.options
+    )
+    assert edited.outcome is EditOutcome.DONE and edited.removed == ("Abstain",)
+    assert edit_store.edit_notes(db, pid) == [EditNote("typo fixed", ("Abstain",))]
     assert [e["action"] for e in store.audit_log(db, pid)] == ["create", "edit"]
     later = time.time() + 7200
     assert store.extend_poll(db, pid, 1, later)
