@@ -19,7 +19,7 @@ from cogs.polls.tally import RunoffResult, Totals
 def result_chart(poll: Poll, result: Totals | RunoffResult, t: Text) -> bytes:
     """Bars per option; for instant-runoff one block of bars per round."""
     poll = replace(poll, options=tuple(replace(o, label=chart_text(o.label)) for o in poll.options))
-    subtitle = t("polls.results.footer", ballots=result.ballots)
+    subtitle = t("polls.results.ballots", count=result.ballots)
     legend = outcome_line(poll, result, t).replace("*", "")
     winners = set(result.winners)
     if isinstance(result, RunoffResult) and result.rounds:

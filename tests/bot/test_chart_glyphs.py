@@ -156,7 +156,7 @@ def test_every_catalog_text_a_chart_shows_is_drawn_whole(cmap: set[int]) -> None
     """Status, medium and chart texts in both languages need no replacement (beyond the emoji markers)."""
     for cog, prefixes in (
         ("disclosures", ("disclosures.status.", "disclosures.medium.", "disclosures.stats.")),
-        ("polls", ("polls.chart.", "polls.results.footer", "polls.summary.", "polls.tie.")),
+        ("polls", ("polls.chart.", "polls.results.ballots", "polls.summary.", "polls.tie.")),
     ):
         loaded = catalogs(cog)
         for lang in ("en", "ja"):
