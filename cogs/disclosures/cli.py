@@ -12,7 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from bot.db import apply_migrations, open_database
-from cogs.disclosures import queries, store
+from cogs.disclosures import queries, seed, store
 from cogs.disclosures.audit import OPERATOR
 from cogs.disclosures.schema import migrations
 from cogs.disclosures.transfer import FileFormatError, read_rows, validated, write_records
@@ -30,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("file", type=Path)
     exporting = actions.add_parser("export", help="write every published record to a .json or .csv file")
     exporting.add_argument("file", type=Path)
+    exporting.add_argument(
+        "--seed-version",
+        metavar="YYYY-MM-DD",
+        help="write a seed file like data/records.json with this version (newer than the shipped one)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
         apply_migrations(db, migrations)
         if args.records_action == "import":
             return import_file(db, args.file)
-        return export_file(db, args.file)
+        return export_file(db, args.file, seed_version=getattr(args, "seed_version", None))
     except (FileFormatError, OSError) as exc:
         sys.stderr.write(f"error: {exc}" + "\n")
         return 2
@@ -61,7 +66,9 @@ def import_file(db: Any, path: Path) -> int:
     return 1 if errors else 0
 
 
-def export_file(db: Any, path: Path) -> int:
+def export_file(db: Any, path: Path, *, seed_version: str | None = None) -> int:
+    if seed_version is not None and not seed.VERSION.match(seed_version):
+        raise FileFormatError(f"seed version {seed_version!r}: use YYYY-MM-DD (or YYYY-MM-DD.N)")
     total = store.count_published(db)
 
     def records() -> Iterator[dict[str, Any]]:
@@ -70,6 +77,6 @@ def export_file(db: Any, path: Path) -> int:
                 bar.update(1)
                 yield record
 
-    count = write_records(path, records())
+    count = write_records(path, records(), version=seed_version)
     sys.stdout.write(f"exported {count} records to {path}" + "\n")
     return 0

@@ -146,16 +146,49 @@ def recent(db: Database, *, limit: int = 10) -> list[dict[str, Any]]:
     )
 
 
-def stats(db: Database) -> dict[str, list[tuple[str, int]]]:
-    """Counts of published records by status, medium and year."""
+MAX_BARS = 12  # per stats chart: more would not read on a phone
+
+
+def stats(db: Database, *, max_bars: int = MAX_BARS) -> dict[str, list[tuple[str, int]]]:
+    """Counts of published records by status, medium and year, at most ``max_bars`` per section.
+
+    Statuses (six) and media come largest first, the smallest media folded into ``other`` when there are too
+    many; years come in order, the oldest folded into one range ("1950–2015") so the recent ones stay
+    readable."""
     out: dict[str, list[tuple[str, int]]] = {}
     for name, column in (("status", "disclosure"), ("medium", "medium"), ("year", "year")):
         rows = db.execute(
             f"SELECT {column}, count(*) FROM disclosure_records WHERE state = 'published'"
-            f" GROUP BY {column} ORDER BY {'year' if column == 'year' else 'count(*) DESC'}"
+            f" GROUP BY {column} ORDER BY {'year' if column == 'year' else 'count(*) DESC, ' + column}"
         ).fetchall()
-        out[name] = [(str(key), int(count)) for key, count in rows]
+        counts = [(str(key), int(count)) for key, count in rows]
+        if name == "medium":
+            counts = _fold_smallest(counts, max_bars)
+        elif name == "year":
+            counts = _fold_years(counts, max_bars)
+        out[name] = counts
     return out
+
+
+def _fold_smallest(counts: list[tuple[str, int]], max_bars: int) -> list[tuple[str, int]]:
+    """Largest first; beyond ``max_bars`` the rest are added to ``other`` (itself a vocabulary value)."""
+    if len(counts) <= max_bars:
+        return counts
+    kept = [(key, n) for key, n in counts if key != "other"][: max_bars - 1]
+    rest = sum(n for _, n in counts) - sum(n for _, n in kept)
+    return sorted([*kept, ("other", rest)], key=lambda item: -item[1])
+
+
+def _fold_years(counts: list[tuple[str, int]], max_bars: int) -> list[tuple[str, int]]:
+    """Years in order (unknown last); beyond ``max_bars`` the oldest share one bar labelled with their range."""
+    known = [(key, n) for key, n in counts if key != "None"]
+    unknown = [(key, n) for key, n in counts if key == "None"]
+    room = max_bars - len(unknown)
+    if len(known) <= room:
+        return [*known, *unknown]
+    old, recent = known[: len(known) - room + 1], known[len(known) - room + 1 :]
+    label = f"{old[0][0]}–{old[-1][0]}"
+    return [(label, sum(n for _, n in old)), *recent, *unknown]
 
 
 def iter_records(db: Database) -> Iterator[dict[str, Any]]:

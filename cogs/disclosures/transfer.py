@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 
 CSV_COLUMNS = RECORD_FIELDS
 JSON_CELLS = ("alt_titles", "companies", "ai_uses", "sources")  # list columns: JSON text inside the CSV cell
+SHAPE = 'a JSON record file must be an array of records, or an object with a "records" array'
 
 
 class FileFormatError(ValueError):
@@ -29,24 +31,73 @@ def file_format(path: Path) -> str:
 
 
 def read_json_rows(text: str) -> Iterator[tuple[int, Any]]:
-    """Each element of a JSON array with the line it starts on."""
-    decoder = json.JSONDecoder()
+    """Each record of a JSON record file with the line it starts on: a plain array, or a seed file."""
+    return iter(read_json_document(text)[1])
+
+
+def read_json_document(text: str) -> tuple[str | None, list[tuple[int, Any]]]:
+    """The version and the records (with their lines) of a JSON record file: a plain array of records
+    (no version), or a seed file ``{"version": "2026-11-29", "records": [...]}`` like data/records.json."""
     position = _skip_space(text, 0)
-    if position >= len(text) or text[position] != "[":
-        raise FileFormatError("a JSON record file must be an array of objects")
+    if position < len(text) and text[position] == "[":
+        return None, _array(text, position)[0]
+    if position >= len(text) or text[position] != "{":
+        raise FileFormatError(SHAPE)
+    decoder = json.JSONDecoder()
+    version: Any = None
+    rows: list[tuple[int, Any]] | None = None
+    position = _skip_space(text, position + 1)
+    while position < len(text) and text[position] != "}":
+        key, position = _decode(decoder, text, position)
+        position = _skip_space(text, position)
+        if not isinstance(key, str) or position >= len(text) or text[position] != ":":
+            raise FileFormatError(f"line {_line(text, position)}: invalid JSON (expected a key and ':')")
+        position = _skip_space(text, position + 1)
+        if key == "records" and position < len(text) and text[position] == "[":
+            rows, position = _array(text, position)
+        else:
+            value, position = _decode(decoder, text, position)
+            if key == "version":
+                version = value
+        position = _skip_space(text, position)
+        if position < len(text) and text[position] == ",":
+            position = _skip_space(text, position + 1)
+    if position >= len(text):
+        raise FileFormatError("the JSON object is not closed")
+    if rows is None:
+        raise FileFormatError(SHAPE)
+    if version is not None and not isinstance(version, str):
+        raise FileFormatError('"version" must be text, e.g. "2026-11-29"')
+    return version, rows
+
+
+def _decode(decoder: json.JSONDecoder, text: str, position: int) -> tuple[Any, int]:
+    try:
+        return decoder.raw_decode(text, position)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"line {exc.lineno}: invalid JSON ({exc.msg})") from None
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _array(text: str, position: int) -> tuple[list[tuple[int, Any]], int]:
+    """Each element of the JSON array starting at ``position`` with its line, and the position after it."""
+    decoder = json.JSONDecoder()
+    rows: list[tuple[int, Any]] = []
+    line, counted = 1, 0
     position = _skip_space(text, position + 1)
     while position < len(text) and text[position] != "]":
-        line = text.count("\n", 0, position) + 1
-        try:
-            value, end = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(f"line {exc.lineno}: invalid JSON ({exc.msg})") from None
-        yield line, value
+        line, counted = line + text.count("\n", counted, position), position  # counted once, not per row
+        value, end = _decode(decoder, text, position)
+        rows.append((line, value))
         position = _skip_space(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
     if position >= len(text):
         raise FileFormatError("the JSON array is not closed")
+    return rows, position + 1
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -81,9 +132,14 @@ def read_csv_rows(text: str) -> Iterator[tuple[int, Any]]:
 
 def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
     """Raw rows of a .json or .csv file with their line numbers."""
+    return iter(read_document(path)[1])
+
+
+def read_document(path: Path) -> tuple[str | None, list[tuple[int, Any]]]:
+    """The seed version (JSON seed files only, else None) and the raw rows of a .json or .csv file."""
     kind = file_format(path)
     text = path.read_text(encoding="utf-8-sig")
-    return read_json_rows(text) if kind == "json" else read_csv_rows(text)
+    return read_json_document(text) if kind == "json" else (None, list(read_csv_rows(text)))
 
 
 def validated(
@@ -107,18 +163,24 @@ def validated(
         yield line, record
 
 
-def write_records(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Write records as a JSON array or CSV (by extension); returns how many."""
+def write_records(path: Path, records: Iterable[dict[str, Any]], *, version: str | None = None) -> int:
+    """Write records as a JSON array or CSV (by extension), or with ``version`` as a seed file like
+    data/records.json (JSON only); returns how many."""
     kind = file_format(path)
+    if version is not None and kind != "json":
+        raise FileFormatError(f"{path.name}: a seed file with a version must be .json")
     count = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         if kind == "json":
+            indent = "    " if version is not None else ""
+            if version is not None:
+                fh.write("{\n" + f'  "version": {json.dumps(version)},\n  "records": ')
             fh.write("[")
             for record in records:
                 fh.write(",\n" if count else "\n")
-                fh.write(json.dumps(record, ensure_ascii=False, indent=2))
+                fh.write(textwrap.indent(json.dumps(record, ensure_ascii=False, indent=2), indent))
                 count += 1
-            fh.write("\n]\n")
+            fh.write(f"\n{indent[2:]}]" + ("\n}\n" if version is not None else "\n"))
         else:
             writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             writer.writeheader()

@@ -90,7 +90,7 @@ async def test_search_pages_only_for_the_invoker(haikei: Haikei, emulator: Emula
     )
     await result.wait()
     first = result.embeds[0]
-    assert first["title"] == "Search results (36)" and first["footer"]["text"] == "Page 1/4"
+    assert first["title"] == "Search results (61)" and first["footer"]["text"] == "Page 1/7"
     assert first["description"].count("\n") >= 9
     _prev_id, next_id = custom_ids(result)
     refused = await emulator.driver.click(result, next_id, user="bob")
@@ -98,7 +98,7 @@ async def test_search_pages_only_for_the_invoker(haikei: Haikei, emulator: Emula
     assert refused.ephemeral and "Only the person who ran the command" in (refused.content or "")
     turned = await emulator.driver.click(result, next_id, user="alice")
     await turned.wait()
-    assert emulator.driver.message(result)["embeds"][0]["footer"]["text"] == "Page 2/4"
+    assert emulator.driver.message(result)["embeds"][0]["footer"]["text"] == "Page 2/7"
     assert_clean(emulator)
 
 
@@ -109,7 +109,8 @@ async def test_search_filters_and_empty_result(haikei: Haikei, emulator: Emulato
     await games.wait()
     assert (
         "Project Zomboid" in games.embeds[0]["description"]
-        and games.embeds[0]["title"] == "Search results (1)"
+        and "Yokai's Wrath" in games.embeds[0]["description"]
+        and games.embeds[0]["title"] == "Search results (2)"
     )
     by_text = await emulator.driver.command("disclosure search", {"text": "rinna"})
     await by_text.wait()
@@ -138,7 +139,7 @@ async def test_company_recent_and_stats(haikei: Haikei, emulator: Emulator) -> N
     shown = stats.message if stats.embeds else (await stats.wait_followups(1))[0]
     assert (
         len(shown["attachments"]) == 3
-        and "Disclosed in an announcement: **13**" in shown["embeds"][0]["description"]
+        and "Disclosed in an announcement: **21**" in shown["embeds"][0]["description"]
     )
     assert_clean(emulator)
 
@@ -165,7 +166,7 @@ async def test_public_api_for_other_cogs(haikei: Haikei, emulator: Emulator) -> 
             "label_key": "disclosures.status.credited_upfront",
         }
     ]
-    assert await cog.about_counts() == {"disclosures.about.records": 36}
+    assert await cog.about_counts() == {"disclosures.about.records": 61}
     about = await emulator.driver.command("about")
     await about.wait()
-    assert any(f["name"] == "AI-disclosure records" and f["value"] == "36" for f in about.embeds[0]["fields"])
+    assert any(f["name"] == "AI-disclosure records" and f["value"] == "61" for f in about.embeds[0]["fields"])

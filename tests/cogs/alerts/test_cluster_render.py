@@ -42,11 +42,11 @@ def test_near_identical_title_joins_even_with_an_outlet_suffix() -> None:
     assert match is not None and match.alert_id == 7 and match.reason == "title"
 
 
-def test_same_record_joins() -> None:
-    assert (
-        cluster("https://c.example/y", "Fans react to the anime's new look", ("one piece",)).reason
-        == "record"
-    )
+def test_same_record_joins_only_the_same_event() -> None:
+    reworded = "Toei Animation confirms AI-generated backgrounds in One Piece"
+    assert cluster("https://c.example/y", reworded, ("one piece",)).reason == "record"
+    # Another story about the same work is news of its own (tests/cogs/alerts/test_cluster_events.py).
+    assert cluster("https://c.example/z", "Fans react to the anime's new look", ("one piece",)) is None
 
 
 def test_different_story_or_outside_72_hours_does_not_join() -> None:

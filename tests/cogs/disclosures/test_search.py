@@ -15,7 +15,7 @@ SEED = Path(__file__).resolve().parents[3] / "data" / "records.json"
 
 @pytest.fixture(scope="module")
 def index() -> TitleIndex:
-    records = json.loads(SEED.read_text(encoding="utf-8"))
+    records = json.loads(SEED.read_text(encoding="utf-8"))["records"]
     return TitleIndex.build(
         (r["id"], title) for r in records for title in [r["title"], *(a["title"] for a in r["alt_titles"])]
     )

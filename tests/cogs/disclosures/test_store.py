@@ -47,9 +47,9 @@ def _record(**changes: object) -> dict:
 
 
 def test_seed_is_imported_once_with_every_fact(db: Database) -> None:
-    assert store.count_published(db) == 36
+    assert store.count_published(db) == 61
     assert seed.import_seed(db) == 0
-    shipped = json.loads(seed.SEED_PATH.read_text(encoding="utf-8"))
+    shipped = json.loads(seed.SEED_PATH.read_text(encoding="utf-8"))["records"]
     for original in shipped:
         stored = store.get_record(db, original["id"])
         assert stored is not None and store.portable(stored) == original
@@ -66,7 +66,9 @@ def test_deleted_seed_records_stay_deleted(db: Database) -> None:
 def test_search_index_follows_writes(db: Database) -> None:
     store.save_record(db, _record(), actor=Actor(7, "curator"), action="edit")
     assert [r["id"] for r in queries.search(db, Filters(text="静かな"))] == ["quiet-meadow-2025"]
-    store.save_record(db, _record(summary="Now about a lighthouse."), actor=Actor(7, "curator"), action="edit")
+    store.save_record(
+        db, _record(summary="Now about a lighthouse."), actor=Actor(7, "curator"), action="edit"
+    )
     assert [r["id"] for r in queries.search(db, Filters(text="lighthouse"))] == ["quiet-meadow-2025"]
     store.delete_record(db, "quiet-meadow-2025", actor=Actor(7, "curator"))
     assert queries.search(db, Filters(text="lighthouse")) == []
@@ -82,7 +84,7 @@ def test_filters_combine(db: Database) -> None:
     )
     name, groups = queries.by_company(db, "wit")
     assert name == "WIT Studio" and len(groups["studio"]) == 2
-    assert sum(n for _, n in queries.stats(db)["status"]) == 36
+    assert sum(n for _, n in queries.stats(db)["status"]) == 61
 
 
 def test_validation_names_the_bad_field() -> None:
@@ -113,10 +115,10 @@ def test_import_reports_bad_rows_by_line_and_is_idempotent(db: Database, tmp_pat
 
 def test_csv_round_trip_and_bad_csv_row(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "all.csv"
-    assert write_records(out, queries.iter_records(db)) == 36
+    assert write_records(out, queries.iter_records(db)) == 61
     lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
     rows = list(validated(read_rows(out), errors := []))
-    assert len(rows) == 36 and errors == []
+    assert len(rows) == 61 and errors == []
     assert rows[0][1] == store.portable(store.get_record(db, rows[0][1]["id"]))
     broken = tmp_path / "broken.csv"
     broken.write_text(lines[0] + lines[1].replace('"', "", 1), encoding="utf-8")
@@ -133,7 +135,7 @@ def test_cli_import_and_export(tmp_path: Path, db: Database) -> None:
     args = parser.parse_args(["records", "export", str(export)])
     assert args.func(args, settings) == 0
     assert json.loads(export.read_text(encoding="utf-8")) == sorted(
-        json.loads(seed.SEED_PATH.read_text(encoding="utf-8")), key=lambda r: r["id"]
+        json.loads(seed.SEED_PATH.read_text(encoding="utf-8"))["records"], key=lambda r: r["id"]
     )
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"id": "x"}]), encoding="utf-8")
