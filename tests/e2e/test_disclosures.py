@@ -41,7 +41,7 @@ async def test_lookup_shows_the_record_with_label_and_buttons(haikei: Haikei, em
 async def test_unconfirmed_and_denied_never_read_as_confirmed(haikei: Haikei, emulator: Emulator) -> None:
     for record_id, label in (
         ("yuzuki-family-subtitles-2023", "Unconfirmed allegation"),
-        ("sekiro-no-defeat-2025", "Denied by the company"),
+        ("sekiro-no-defeat-2025", "Denied (AI use not confirmed)"),
     ):
         result = await emulator.driver.command("disclosure lookup", {"query": record_id})
         await result.wait()
