@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from pathlib import Path
@@ -21,12 +20,12 @@ from bot.text import clip
 from bot.ui.paginator import Paginator
 from cogs.alerts import recommended, store, store_items
 from cogs.alerts.embeds import INFO_COLOUR, feed_pages, why_embed
-from cogs.alerts.fetch import FeedFetcher, FetchError
+from cogs.alerts.failures import story_url_problem
+from cogs.alerts.fetch import FeedFetcher
 from cogs.alerts.identity import canonical_url
 from cogs.alerts.migrations import alerts as alerts_migrations
-from cogs.alerts.netguard import GuardError, check_url
-from cogs.alerts.parse import ParseError
-from cogs.alerts.poller import Poller, parse_and_identify
+from cogs.alerts.poller import Poller
+from cogs.alerts.probe import probe
 from cogs.alerts.publisher import DiscordPublisher
 from cogs.alerts.relevance import Keywords, normalise
 from cogs.alerts.render import safe_text
@@ -78,13 +77,20 @@ class Alerts(commands.Cog):
     async def about_counts(self) -> dict[str, int]:
         return {"alerts.about.feeds": await self.bot.db.run(store.count_feeds)}
 
-    async def config_fields(self, guild_id: int) -> list[tuple[str, str | None]]:
+    async def config_fields(
+        self, guild_id: int, locale: discord.Locale | str | None = None
+    ) -> list[tuple[str, str | None]]:
+        """Shown by /config show, in ``locale`` (default: the server's language)."""
         row = await self.bot.db.run(store.get_guild, guild_id)
+        if locale is None:
+            guild = self.bot.get_guild(guild_id)
+            locale = guild.preferred_locale if guild is not None else None
         channel = f"<#{row['channel_id']}>" if row["channel_id"] else None
+        paused = "alerts.config.paused_yes" if row["paused"] else "alerts.config.paused_no"
         return [
             ("alerts.config.channel", channel),
-            ("alerts.config.paused", "✅" if row["paused"] else "—"),
-            ("alerts.config.relevance", row["relevance"]),
+            ("alerts.config.paused", self.bot.i18n.text(paused, locale)),
+            ("alerts.config.relevance", self.bot.i18n.text(f"alerts.choice.{row['relevance']}", locale)),
         ]
 
     # ------------------------------------------------------------ helpers
@@ -159,32 +165,7 @@ class Alerts(commands.Cog):
     )
     @moderator_only()
     async def add(self, interaction: discord.Interaction, url: str, name: str | None = None) -> None:
-        url = url.strip()
-        if len(url) > 1000:
-            raise BadInput("alerts.errors.bad_url", reason=text(interaction, "alerts.reason.bad_url"))
-        try:
-            url = str(check_url(url, self.fetcher.allow_hosts))  # stored and shown as it is fetched
-        except GuardError as exc:
-            raise BadInput(
-                "alerts.errors.bad_url", reason=self._reason(interaction, exc.reason, exc.detail)
-            ) from None
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            result = await self.fetcher.fetch(url)
-            if result.body is None:
-                raise FetchError("http_304")
-            loop = asyncio.get_running_loop()
-            parsed, keys = await loop.run_in_executor(
-                self.poller.executor, parse_and_identify, result.body, result.content_type
-            )
-        except FetchError as exc:
-            raise BadInput(
-                "alerts.errors.fetch_failed", reason=self._reason(interaction, exc.reason, exc.detail)
-            ) from None
-        except ParseError as exc:
-            raise BadInput(
-                "alerts.errors.not_a_feed", reason=self._reason(interaction, f"parse_{exc.reason}", str(exc))
-            ) from None
+        url, result, parsed, keys = await probe(self, interaction, url)
         label = (name or "").strip()[:100] or parsed.title or url
         seen = [(k, canonical_url(i.link), i.title) for k, i in zip(keys, parsed.items, strict=True)]
         added, feed_id = await self.bot.db.run(
@@ -373,18 +354,14 @@ class Alerts(commands.Cog):
     @app_commands.describe(url="The story's link")
     @moderator_only()
     async def why(self, interaction: discord.Interaction, url: str) -> None:
-        canonical = canonical_url(url.strip())
+        problem = story_url_problem(url)
+        canonical = canonical_url(url.strip()) if problem is None else None
         if canonical is None:
-            raise BadInput("alerts.errors.bad_url", reason=text(interaction, "alerts.reason.bad_url"))
+            code, params = problem or ("unreadable", {})
+            safe = {name: safe_text(value, 300) for name, value in params.items()}
+            reason = text(interaction, f"alerts.story_url.{code}", **safe)
+            raise BadInput("alerts.errors.bad_story_url", reason=reason)
         info = await self.bot.db.run(store_items.why, interaction.guild_id, canonical)
         await ephemeral(
             interaction, embed=why_embed(canonical, info, lambda key, **p: text(interaction, key, **p))
         )
-
-    def _reason(self, interaction: discord.Interaction, reason: str, detail: str) -> str:
-        key = f"alerts.reason.{reason}"
-        if reason.startswith("http_"):
-            return text(interaction, "alerts.reason.http", status=reason[5:])
-        if self.bot.i18n.get(key, "en") is None:
-            return safe_text(f"{reason}: {detail}", 300)
-        return text(interaction, key, detail=safe_text(detail, 300))

@@ -10,6 +10,7 @@ import discord
 
 from bot.embeds import add_field, finish
 from bot.text import clip
+from cogs.alerts.failures import UNKNOWN_REASON, stored_reason_key
 from cogs.alerts.render import (
     FIELD_LIMIT,
     DigestLine,
@@ -22,6 +23,15 @@ from cogs.alerts.render import (
 ALERT_COLOUR = discord.Colour(0xC2456B)
 INFO_COLOUR = discord.Colour(0x5B7DB1)
 Text = Callable[..., str]
+
+
+def error_sentence(stored: str | None, text: Text) -> str:
+    """A feed's stored ``last_error`` as a translated sentence (never the exception text it may contain)."""
+    if not stored:
+        return "—"
+    key, params = stored_reason_key(stored)
+    sentence = text(key, **{name: safe_text(value, 200) for name, value in params.items()})
+    return text(UNKNOWN_REASON) if sentence == key else sentence
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -118,7 +128,7 @@ def feed_pages(feeds: Sequence[dict[str, Any]], text: Text, per_page: int = 8) -
                     text("alerts.feeds.last_success", when=_when(feed.get("last_success"), never)),
                     text(
                         "alerts.feeds.last_error",
-                        error=safe_text(feed.get("last_error") or "—", 300),
+                        error=error_sentence(feed.get("last_error"), text),
                         when=_when(feed.get("last_error_at"), never),
                     ),
                     text("alerts.feeds.items_posted", count=feed.get("items_posted") or 0),

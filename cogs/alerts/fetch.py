@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import re
 import socket
@@ -56,8 +57,28 @@ class FetchResult:
         return self.status == 304
 
 
+# Every ``FetchError.reason`` this module raises, besides ``http_<status>`` and the guard's GuardError reasons
+# (netguard.py), which pass through unchanged. Each has a sentence in the catalogs (``alerts.reason.*``);
+# ``detail`` is for the log only.
+FETCH_REASONS = frozenset(
+    {
+        "timeout",
+        "dns",
+        "refused",
+        "unreachable",
+        "tls",
+        "disconnected",
+        "connection",
+        "bad_body",
+        "too_large",
+        "bad_redirect",
+        "too_many_redirects",
+    }
+)
+
+
 class FetchError(Exception):
-    """A fetch failed; ``reason`` is a short code (timeout, http_404, refused_address, too_large…)."""
+    """A fetch failed; ``reason`` is a short code (see FETCH_REASONS), ``detail`` what happened, for logs."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -199,11 +220,13 @@ class FeedFetcher:
                 inner = exc.os_error
                 if isinstance(inner, RefusedByGuard):
                     raise FetchError(inner.guard_error.reason, inner.guard_error.detail) from None
-                raise FetchError("connection", str(exc)[:200]) from None
+                raise FetchError(connector_reason(exc), f"{type(exc).__name__}: {exc}"[:200]) from None
             except TimeoutError:
                 raise FetchError("timeout", "the server stopped sending") from None
             except aiohttp.ClientPayloadError as exc:
                 raise FetchError("bad_body", str(exc)[:200]) from None
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientConnectionResetError) as exc:
+                raise FetchError("disconnected", f"{type(exc).__name__}: {exc}"[:200]) from None
             except aiohttp.ClientError as exc:
                 raise FetchError("connection", f"{type(exc).__name__}: {exc}"[:200]) from None
         raise FetchError("too_many_redirects", f"more than {self.limits.max_redirects} redirects")
@@ -235,6 +258,23 @@ class FeedFetcher:
             max_age=max_age_of(response.headers.get("Cache-Control")),
             content_type=response.headers.get("Content-Type"),
         )
+
+
+_UNREACHABLE = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN})
+
+
+def connector_reason(exc: aiohttp.ClientConnectorError) -> str:
+    """Which kind of connection failure ``exc`` is: dns, tls, refused, unreachable or connection."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "dns"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "tls"
+    inner = exc.os_error
+    if isinstance(inner, ConnectionRefusedError) or inner.errno == errno.ECONNREFUSED:
+        return "refused"
+    if inner.errno in _UNREACHABLE:
+        return "unreachable"
+    return "connection"
 
 
 _ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"

@@ -9,9 +9,10 @@ import discord
 
 from bot.replies import NO_PINGS
 from bot.text import clip
-from cogs.alerts.embeds import alert_embed, digest_embed
+from cogs.alerts.disclosures_port import RecordFinder, SubmissionOpener, disclosures
+from cogs.alerts.embeds import alert_embed, digest_embed, error_sentence
 from cogs.alerts.render import safe_text
-from cogs.alerts.views import DISCLOSURES_COG, alert_view
+from cogs.alerts.views import alert_view
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -41,7 +42,7 @@ class DiscordPublisher:
         return channel  # type: ignore[return-value]
 
     def _decorate(self, alert: dict[str, Any]) -> dict[str, Any]:
-        return {**alert, "has_disclosures": self.bot.get_cog(DISCLOSURES_COG) is not None}
+        return {**alert, "has_disclosures": disclosures(self.bot, SubmissionOpener) is not None}
 
     async def post_alert(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
         """Send the alert; the only ping is the server's opted-in mention role."""
@@ -81,14 +82,14 @@ class DiscordPublisher:
             name=safe_text(feed.get("name") or feed.get("title") or feed["url"], 100),
             url=clip(feed["url"], 300),
             count=feed.get("failures") or 0,
-            error=safe_text(feed.get("last_error") or "?", 300),
+            error=error_sentence(feed.get("last_error"), text),
             feed_id=feed["id"],
         )
         await channel.send(clip(body, 2000), allowed_mentions=NO_PINGS)
 
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
-        cog: Any = self.bot.get_cog(DISCLOSURES_COG)
-        if cog is None or not hasattr(cog, "records_mentioned"):
+        cog = disclosures(self.bot, RecordFinder)
+        if cog is None:
             return []
         return list(await cog.records_mentioned(text))
 

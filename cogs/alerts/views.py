@@ -13,13 +13,12 @@ from bot.checks import require_moderator
 from bot.errors import NotFound, UserFacingError, reports_errors
 from bot.text import clip
 from cogs.alerts import store, store_items
+from cogs.alerts.disclosures_port import RecordShower, SubmissionOpener, disclosures
 
 if TYPE_CHECKING:
     from cogs.alerts.cog import Alerts
 
 log = logging.getLogger(__name__)
-
-DISCLOSURES_COG = "Disclosures"
 
 
 def _alerts_cog(interaction: discord.Interaction) -> Alerts:
@@ -50,14 +49,14 @@ class RecordButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Any = interaction.client.get_cog(DISCLOSURES_COG)  # type: ignore[attr-defined]
-        if cog is None or not hasattr(cog, "show_record"):
+        cog = disclosures(interaction.client, RecordShower)
+        if cog is None:
             raise UserFacingError("alerts.errors.records_unavailable")
         await cog.show_record(interaction, self.record_id)
 
 
 class DraftButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:draft:(?P<aid>\d{1,18})"):
-    """Moderators: open a disclosure submission pre-filled from the alert."""
+    """Anyone who may submit (every member): open the disclosure submit form pre-filled from the alert."""
 
     def __init__(self, alert_id: int, label: str = "Draft a record") -> None:
         super().__init__(
@@ -75,9 +74,8 @@ class DraftButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:d
 
     @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        await require_moderator(interaction)
-        cog: Any = interaction.client.get_cog(DISCLOSURES_COG)  # type: ignore[attr-defined]
-        if cog is None or not hasattr(cog, "open_submission"):
+        cog = disclosures(interaction.client, SubmissionOpener)
+        if cog is None:
             raise UserFacingError("alerts.errors.records_unavailable")
         alert = await interaction.client.db.run(store_items.get_alert, self.alert_id)  # type: ignore[attr-defined]
         if alert is None or alert["guild_id"] != interaction.guild_id:
@@ -124,7 +122,7 @@ class SubscribeRecommendedButton(discord.ui.DynamicItem[discord.ui.Button], temp
 
 
 def alert_view(alert: dict[str, Any], text: Any) -> discord.ui.View | None:
-    """Record buttons (one per named record, at most 3) and the moderators' Draft button."""
+    """Record buttons (one per named record, at most 3) and the Draft button (any member may submit)."""
     view = discord.ui.View(timeout=None)
     labels = alert.get("record_labels") or []
     titles = alert.get("record_titles") or []

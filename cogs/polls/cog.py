@@ -113,7 +113,7 @@ class Polls(PollManagement, commands.Cog):
         secret="Secret ballot: no one can link a vote to a member; counts are shown at close",
         hidden="Hide results until the poll closes",
         eligible_role="Only members with this role can vote",
-        duration="How long it stays open (30m, 2h, 3d) or when it closes (2025-06-01T18:00)",
+        duration="How long it stays open (30m, 2h, 3d) or when it closes (YYYY-MM-DDTHH:MM, UTC)",
         channel="Where to post the poll (default: here)",
         ping_role="A role to notify when the poll is posted",
     )

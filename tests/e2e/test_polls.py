@@ -88,7 +88,7 @@ async def test_create_through_the_options_form(haikei: Haikei, emulator: Emulato
         ({"options": "|".join(f"Option {i}" for i in range(26))}, "at most 25 options"),
         ({"options": "Yes|No|yes"}, "appears twice"),
         ({"options": "Yes|" + "x" * 81}, "at most 80 characters"),
-        ({"duration": "2001-01-01T00:00"}, "in the past"),
+        ({"duration": "2001-01-01T00:00"}, "has already passed"),
         ({"duration": "whenever"}, "could not read `whenever`"),
         ({"method": "multiple", "max_choices": 5}, "between 1 and 3"),
     ],
