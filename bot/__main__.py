@@ -1,4 +1,4 @@
-"""`python -m bot [run|sync|sandbox|records …]`: settings → logging → run."""
+"""`haikei` or `python -m bot` [run|sync|sandbox|backup|restore|doctor|records …]: settings → logging → run."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import discord
 
+from bot import ops
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.extensions import EXTENSIONS
 from bot.settings import Settings, SettingsError
+from bot.upgrades import schema_status
 
 log = logging.getLogger("bot")
 
@@ -37,12 +40,15 @@ To try Haikei without Discord: python -m bot sandbox   (or `make run` with no to
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Run the Haikei Discord bot.")
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    if prog is None:  # the console script, or `python -m bot`
+        prog = "haikei" if Path(sys.argv[0]).name == "haikei" else "python -m bot"
+    parser = argparse.ArgumentParser(prog=prog, description="Run the Haikei Discord bot.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord and serve (requires DISCORD_TOKEN)")
     sub.add_parser("sandbox", help="run a local Discord emulator, the bot and a web page; no token needed")
     sub.add_parser("sync", help="force-sync the slash commands to Discord, then exit")
+    ops.register(sub)
     for extension in EXTENSIONS:
         # A cog may add offline commands (e.g. `records import`) in an optional `<extension>.cli` module.
         try:
@@ -57,7 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def serve(settings: Settings, *, force_sync: bool = False, sync_only: bool = False) -> int:
     """Run the bot until SIGINT/SIGTERM (or, for ``sync_only``, log in, sync and exit)."""
-    db = AsyncDatabase(open_database(settings.database_path))
+    database = open_database(settings.database_path)
+    newer = schema_status(database).unknown
+    if newer:  # migrations only go forward: older code must not write a newer schema
+        log.error(
+            "%s was written by a newer Haikei (migrations %s are unknown to this version): upgrade Haikei,"
+            " or restore a backup made by this version (haikei restore FILE)",
+            settings.database_path,
+            ", ".join(newer),
+        )
+        database.conn.close()
+        return EXIT_CONFIG
+    db = AsyncDatabase(database)
     bot = Haikei(settings, db, force_sync=force_sync)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -81,6 +98,8 @@ def _request_stop(bot: Haikei, sig: signal.Signals) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "reads_settings_itself", False):  # `doctor` reports bad settings among its findings
+        return int(args.func(args))
     try:
         settings = Settings.from_env()
     except SettingsError as exc:

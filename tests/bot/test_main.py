@@ -1,8 +1,10 @@
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,3 +72,32 @@ def test_no_token_starts_the_sandbox_with_a_banner(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def subcommands(help_text: str) -> list[str]:
+    match = re.search(r"\{([a-z,]+)\}", help_text)
+    assert match, help_text
+    return match.group(1).split(",")
+
+
+def test_the_haikei_console_script_has_the_same_commands_as_python_m_bot(tmp_path: Path) -> None:
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"haikei": "bot.__main__:main"}
+    script = Path(sys.executable).with_name("haikei")  # installed by `pip install -e .` (make test does it)
+    via_script = subprocess.run(
+        [str(script), "--help"], cwd=tmp_path, env=bot_env(), capture_output=True, text=True, timeout=60
+    )
+    via_module = run_bot(tmp_path, "--help")
+    assert via_script.returncode == via_module.returncode == 0
+    assert via_script.stdout.startswith("usage: haikei ")
+    assert via_module.stdout.startswith("usage: python -m bot ")
+    assert subcommands(via_script.stdout) == subcommands(via_module.stdout)
+    assert subcommands(via_script.stdout) == [
+        "run",
+        "sandbox",
+        "sync",
+        "backup",
+        "restore",
+        "doctor",
+        "records",
+    ]
