@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
-# Control characters (newline and tab kept), bidirectional overrides/isolates/marks, and invisible formatting
-# characters: text from members, feeds or files never carries them into what others see.
+# Control characters (newline and tab kept), bidirectional overrides/isolates/marks, every other invisible
+# formatting character (Unicode category Cf, but for the joiners U+200C/U+200D that emoji and scripts need),
+# tag characters (hidden ASCII), and characters that render as nothing at all (Hangul fillers, the combining
+# grapheme joiner, Mongolian variation selectors, the blank Braille cell): text from members, feeds or files
+# never carries them into what others see.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u115f\u1160\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
+    "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
 )
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+_BLANK_LINES = re.compile("\n{3,}")
 _JOINERS = re.compile("[\u200c\u200d]")  # kept inside text (emoji, scripts) but never enough to show
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#:])")
 _MENTION = re.compile(r"@(everyone|here|&?\d+|!?\d+)", re.IGNORECASE)
@@ -22,6 +30,21 @@ ZWSP = "\u200b"
 def plain(text: str) -> str:
     """``text`` without control, bidirectional-formatting and invisible characters."""
     return _INVISIBLE.sub("", text)
+
+
+def clean_input(text: str | None, *, one_line: bool = False) -> str:
+    """What a member typed, made fit to store: the one sanitiser every form and command input goes through.
+
+    No control, bidirectional or invisible characters (``plain``), NFC-normalised, trimmed; ``one_line``
+    folds every run of whitespace (line breaks included) into one space, otherwise line breaks are kept
+    (any kind becomes ``\\n``), trailing spaces are cut from each line and at most one blank line is kept
+    between paragraphs. Idempotent: cleaning clean text changes nothing.
+    """
+    text = unicodedata.normalize("NFC", plain(_LINE_BREAKS.sub("\n", text or "")))
+    if one_line:
+        return " ".join(text.split())
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def is_blank(text: str | None) -> bool:

@@ -331,6 +331,31 @@ class Driver:
                 raise DriverError(f"modal text input {cid!r}: length {len(value)} outside min/max")
             return {"type": 4, "custom_id": cid, "value": value}
         if ctype in SELECT_TYPES:
-            chosen = [str(v) for v in values.get(cid, [])]
-            return {"type": ctype, "custom_id": cid, "values": chosen}
+            return {"type": ctype, "custom_id": cid, "values": self._modal_select(comp, values)}
         return {"type": ctype, "custom_id": cid}
+
+    @staticmethod
+    def _modal_select(comp: dict[str, Any], values: dict[str, Any]) -> list[str]:
+        """A select in a modal as Discord's client submits it: untouched, it sends what it showed selected
+        (a string select's ``default`` options); it refuses a required select left empty, a count outside
+        min/max and, for a string select, a value that is not one of its options."""
+        cid = comp["custom_id"]
+        if cid in values:
+            chosen = [str(v) for v in values[cid]]
+        elif comp.get("type") == 3:
+            chosen = [o["value"] for o in comp.get("options") or [] if o.get("default")]
+        else:
+            chosen = [str(d["id"]) for d in comp.get("default_values") or []]
+        if not chosen:
+            if comp.get("required", True):
+                raise DriverError(f"modal select {cid!r} is required")
+            return chosen
+        lo, hi = comp.get("min_values", 1), comp.get("max_values", 1)
+        if not lo <= len(chosen) <= hi:
+            raise DriverError(f"modal select {cid!r} takes {lo}..{hi} values, got {len(chosen)}")
+        if comp.get("type") == 3:
+            allowed = [o["value"] for o in comp.get("options") or []]
+            bad = [v for v in chosen if v not in allowed]
+            if bad:
+                raise DriverError(f"modal select {cid!r}: {bad} not among options {allowed}")
+        return chosen

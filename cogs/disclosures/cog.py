@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot import replies
 from bot.errors import BadInput, NotFound
+from bot.i18n import language_of
 from bot.text import clip
 from bot.ui.paginator import Paginator
 from cogs.disclosures import queries, store
@@ -93,14 +94,16 @@ class Disclosures(
         self.remove_image_menu()
 
     # ----- helpers shared with the curation commands --------------------------------------
-    def title_choices(self, current: str) -> list[Choice[str]]:
-        """Autocomplete: up to 25 records for the typed text (value is the record id)."""
-        matches = self.index.search(current, limit=25) if current.strip() else []
-        return [Choice(name=clip(self._choice_label(m), 100), value=m.record_id) for m in matches]
+    def title_choices(self, current: str, language: str = "en") -> list[Choice[str]]:
+        """Autocomplete: up to 25 records for the typed text (value is the record id), nothing rather than
+        noise (``TitleIndex.suggest``); each named in the member's ``language`` first when it has a title in it."""
+        matches = self.index.suggest(current, limit=25) if current.strip() else []
+        return [Choice(name=clip(self._choice_label(m, language), 100), value=m.record_id) for m in matches]
 
-    @staticmethod
-    def _choice_label(match: Match) -> str:
-        return match.title if match.matched == match.title else f"{match.matched} — {match.title}"
+    def _choice_label(self, match: Match, language: str = "en") -> str:
+        """The record's title in ``language`` (else its main title), then the title that matched if another."""
+        shown = self.index.title_in(match.record_id, language) or match.title
+        return shown if match.matched == shown else f"{shown} — {match.matched}"
 
     async def record_or_404(self, record_id: str) -> dict[str, Any]:
         record = await self.bot.db.run(store.get_record, record_id.strip())
@@ -114,7 +117,7 @@ class Disclosures(
         t = _text_for(interaction)
         await replies.send(
             interaction,
-            embed=record_embed(record, t),
+            embed=record_embed(record, t, language=language_of(interaction.locale)),
             view=record_buttons(record["id"], t),
             ephemeral=ephemeral,
         )
@@ -126,7 +129,7 @@ class Disclosures(
         record_id = query if query in self.index else None
         matches: list[Match] = []
         if record_id is None:
-            matches = self.index.search(query, limit=CLOSEST)
+            matches = self.index.suggest(query, limit=CLOSEST)
             if (
                 matches
                 and matches[0].score >= AUTO_PICK_SCORE
@@ -142,7 +145,11 @@ class Disclosures(
         t = _text_for(interaction)
         lines = [t("disclosures.lookup.no_match", query=discord.utils.escape_markdown(clip(query, 200)))]
         if matches:
-            names = "\n".join(f"• {clip(self._choice_label(m), 150)} (`{m.record_id}`)" for m in matches)
+            language = language_of(interaction.locale)
+            names = "\n".join(
+                f"• {discord.utils.escape_markdown(clip(self._choice_label(m, language), 150))} (`{m.record_id}`)"
+                for m in matches
+            )
             lines.append(t("disclosures.lookup.closest", titles=names))
         else:
             lines.append(t("disclosures.lookup.nothing_close"))
@@ -150,7 +157,7 @@ class Disclosures(
 
     @lookup.autocomplete("query")
     async def _lookup_query(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return self.title_choices(current)
+        return self.title_choices(current, language_of(interaction.locale))
 
     @app_commands.command(name="search", description=ENGLISH["cmd.disclosure.search.description"])
     @app_commands.describe(
@@ -266,9 +273,8 @@ class Disclosures(
 
     async def send_sources(self, interaction: discord.Interaction, record_id: str) -> None:
         record = await self.record_or_404(record_id)
-        await Paginator(interaction.user.id, source_pages(record, _text_for(interaction))).start(
-            interaction, ephemeral=True
-        )
+        pages = source_pages(record, _text_for(interaction), language=language_of(interaction.locale))
+        await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
 
     # ----- public API for other cogs (alerts) -------------------------------------------
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -9,21 +10,39 @@ import discord
 from discord import app_commands
 
 from bot import replies
-from bot.errors import BadInput
-from bot.text import clip, plain
+from bot.i18n import language_of
+from bot.text import clean_input, clip, clip_lines, is_blank
 from bot.ui.paginator import Paginator
 from cogs.disclosures import store, submissions
-from cogs.disclosures.embeds import list_pages, record_embed, submission_lines
+from cogs.disclosures.embeds import list_pages, problem_lines, record_embed, submission_lines
 from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.records import RecordError, parse_urls
 from cogs.disclosures.search import TitleIndex
-from cogs.disclosures.views import CorrectionModal, ResemblanceView, SubmitModal
+from cogs.disclosures.views import CorrectionModal, ReopenFormView, ResemblanceView, SubmitModal
 
-RESEMBLES_SCORE = 88.0  # a submission whose title matches a record this well is shown that record first
+RESEMBLES_SHOWN = 3  # at most this many existing records are named when a submission resembles them
+# What a member may type in each box (Discord's client enforces these too; a forged submit may not).
+SUBMIT_LIMITS = {"title": 200, "companies": 500, "uses": 1000, "notes": 1500}
+CORRECTION_LIMIT = 1500
 
 
 def _text_for(interaction: discord.Interaction) -> Any:
     return partial(replies.text, interaction)
+
+
+def _check(problems: list[RecordError], box: str, value: str, *, limit: int, required: bool) -> None:
+    if required and is_blank(value):
+        problems.append(RecordError(box, "is required", code="required"))
+    elif len(value) > limit:
+        problems.append(RecordError(box, f"is longer than {limit}", code="too_long", count=limit))
+
+
+def _urls(problems: list[RecordError], text: str, *, required: bool) -> list[str]:
+    try:
+        return parse_urls(text, required=required)
+    except RecordError as exc:
+        problems.extend(exc.problems)
+        return []
 
 
 class Contributions:
@@ -62,26 +81,36 @@ class Contributions:
         sources: str,
         notes: str,
     ) -> None:
-        """Validate a member's submission, warn when it resembles a record, and queue it."""
+        """Check a member's submission (every problem at once, the form reopens with what was typed), warn
+        when it resembles existing records (the matcher autocomplete uses), and queue it."""
         t = _text_for(interaction)
-        title, companies, uses, sources, notes = (plain(v) for v in (title, companies, uses, sources, notes))
-        title = " ".join(title.split())
-        if not title:
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.title_label"))
-        if not uses.strip():
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.submit.uses_label"))
-        urls = _submitted_urls(sources, required=True)
-        similar = self.index.search(title, limit=1, cutoff=RESEMBLES_SCORE)
+        typed = {"title": title, "companies": companies, "uses": uses, "sources": sources, "notes": notes}
+        clean = {
+            box: clean_input(value, one_line=box in ("title", "companies")) for box, value in typed.items()
+        }
+        problems: list[RecordError] = []
+        for box, limit in SUBMIT_LIMITS.items():
+            _check(problems, box, clean[box], limit=limit, required=box in ("title", "uses"))
+        urls = _urls(problems, clean["sources"], required=True)
+        if problems:
+            labels = {box: t(f"disclosures.submit.{box}_label") for box in typed}
+
+            async def reopen(inter: discord.Interaction) -> None:
+                await inter.response.send_modal(SubmitModal(self, _text_for(inter), **typed))  # type: ignore[arg-type]
+
+            await self.form_problems(interaction, problems, labels, reopen)
+            return
+        similar = self.index.suggest(clean["title"], limit=RESEMBLES_SHOWN)
         fields = {
             "kind": "new",
             "guild_id": interaction.guild_id,
-            "guild_name": interaction.guild.name if interaction.guild else None,
+            "guild_name": clean_input(interaction.guild.name, one_line=True) if interaction.guild else None,
             "submitter_id": interaction.user.id,
             "locale": str(interaction.locale),
-            "title": title,
-            "companies": companies.strip() or None,
-            "ai_uses": uses.strip(),
-            "notes": notes.strip() or None,
+            "title": clean["title"],
+            "companies": clean["companies"] or None,
+            "ai_uses": clean["uses"],
+            "notes": clean["notes"] or None,
             "source_urls": urls,
             "similar_record_id": similar[0].record_id if similar else None,
         }
@@ -98,34 +127,55 @@ class Contributions:
         if record is None:
             await queue(interaction)
             return
+        text = t("disclosures.submit.resembles")
+        if len(similar) > 1:
+            language = language_of(interaction.locale)
+            others = [
+                f"• {discord.utils.escape_markdown(self.index.title_in(m.record_id, language) or m.title)}"
+                f" (`{m.record_id}`)"
+                for m in similar[1:]
+            ]
+            text += "\n" + t("disclosures.submit.also_close", titles=clip_lines(others, 1000))
         view = ResemblanceView(interaction.user.id, t, queue)
-        await replies.ephemeral(
-            interaction, t("disclosures.submit.resembles"), embed=record_embed(record, t), view=view
-        )
+        embed = record_embed(record, t, language=language_of(interaction.locale))
+        await replies.ephemeral(interaction, clip(text, 2000), embed=embed, view=view)
 
     async def open_correction(self, interaction: discord.Interaction, record_id: str) -> None:
         await self.record_or_404(record_id)
-        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))
+        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))  # type: ignore[arg-type]
 
     async def receive_correction(
         self, interaction: discord.Interaction, record_id: str, *, what: str, sources: str
     ) -> None:
+        """Check a member's correction (every problem at once, what was typed kept) and queue it."""
         t = _text_for(interaction)
-        what, sources = plain(what), plain(sources)
-        if not what.strip():
-            raise BadInput("disclosures.errors.empty_field", field=t("disclosures.correct.what_label"))
-        urls = _submitted_urls(sources, required=False)
+        note = clean_input(what)
+        problems: list[RecordError] = []
+        _check(problems, "what", note, limit=CORRECTION_LIMIT, required=True)
+        urls = _urls(problems, clean_input(sources), required=False)
+        if problems:
+            labels = {
+                "what": t("disclosures.correct.what_label"),
+                "sources": t("disclosures.correct.sources_label"),
+            }
+
+            async def reopen(inter: discord.Interaction) -> None:
+                modal = CorrectionModal(self, _text_for(inter), record_id, what=what, sources=sources)  # type: ignore[arg-type]
+                await inter.response.send_modal(modal)
+
+            await self.form_problems(interaction, problems, labels, reopen)
+            return
         record = await self.record_or_404(record_id)
         submission_id = await self.bot.db.run(
             partial(
                 submissions.create,
                 kind="correction",
                 guild_id=interaction.guild_id,
-                guild_name=interaction.guild.name if interaction.guild else None,
+                guild_name=clean_input(interaction.guild.name, one_line=True) if interaction.guild else None,
                 submitter_id=interaction.user.id,
                 locale=str(interaction.locale),
                 title=record["title"],
-                notes=what.strip(),
+                notes=note,
                 source_urls=urls,
                 record_id=record_id,
             )
@@ -139,20 +189,25 @@ class Contributions:
             ),
         )
 
+    async def form_problems(
+        self,
+        interaction: discord.Interaction,
+        problems: list[RecordError],
+        labels: dict[str, str],
+        reopen: Callable[[discord.Interaction], Awaitable[None]],
+    ) -> None:
+        """List every problem of a member's form at once, with a button that reopens it as it was typed."""
+        t = _text_for(interaction)
+        lines = [
+            t("disclosures.form.member_problems", count=len(problems)),
+            *problem_lines(problems, t, labels),
+        ]
+        view = ReopenFormView(interaction.user.id, t("disclosures.button.reopen"), reopen)
+        await replies.ephemeral(interaction, clip_lines(lines, 2000), view=view)
+
     async def open_submission(
         self, interaction: discord.Interaction, *, title: str = "", source_url: str = "", notes: str = ""
     ) -> None:
         """Open the submit form, optionally pre-filled (e.g. from a news alert)."""
         modal = SubmitModal(self, _text_for(interaction), title=title, source_url=source_url, notes=notes)
         await interaction.response.send_modal(modal)
-
-
-def _submitted_urls(text: str, *, required: bool) -> list[str]:
-    try:
-        return parse_urls(text, required=required)
-    except RecordError as exc:
-        if exc.reason == "":
-            raise BadInput("disclosures.errors.no_sources") from None
-        if exc.reason.startswith("more than"):
-            raise BadInput("disclosures.errors.too_many_sources", count=10) from None
-        raise BadInput("disclosures.errors.bad_url", url=clip(exc.reason, 100)) from None

@@ -28,23 +28,42 @@ def _link(source: dict[str, Any]) -> str:
     return f"[{clip(label, 80)}]({url}){date}"
 
 
-def record_embed(record: dict[str, Any], t: Text) -> discord.Embed:
-    """The full record: status label and colour first, caution for unconfirmed statuses, then the facts."""
+def titles_for(record: dict[str, Any], language: str) -> tuple[str, list[str]]:
+    """The title to show a reader of ``language`` first (the record's title in that language when it has
+    one, else its main title) and the record's other titles, main title first."""
+    main = record["title"]
+    alternates = [a["title"] for a in record.get("alt_titles", [])]
+    if (record.get("title_language") or "en") != language:
+        for alt in record.get("alt_titles", []):
+            if alt.get("language") == language:
+                return alt["title"], [main, *(a for a in alternates if a != alt["title"])]
+    return main, alternates
+
+
+def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> discord.Embed:
+    """The full record: status label and colour first, caution for unconfirmed statuses, then the facts.
+
+    ``language`` is the reader's (``bot.i18n.language_of``): the title in that language comes first when the
+    record has one, and a reader of another language than English is told the summary is in English.
+    """
     status = record["disclosure"]
+    title, other_titles = titles_for(record, language)
     lines = [f"**{status_label(status, t)}**"]
     if status in UNCONFIRMED_STATUSES:
         lines.append(t(f"disclosures.caution.{status}"))
     lines.append("")
+    if language != "en":
+        lines.append(f"*{t('disclosures.embed.summary_in_english')}*")
     lines.append(record["summary"])
     embed = discord.Embed(
-        title=clip(record["title"], TITLE_LIMIT),
+        title=clip(title, TITLE_LIMIT),
         description=clip("\n".join(lines), DESCRIPTION_LIMIT),
         colour=discord.Colour(STATUS_COLOURS.get(status, 0x5B7DB1)),
     )
-    if record["alt_titles"]:
+    if other_titles:
         embed.add_field(
             name=t("disclosures.embed.alt_titles"),
-            value=clip_lines([a["title"] for a in record["alt_titles"]], FIELD_LIMIT),
+            value=clip_lines(other_titles, FIELD_LIMIT),
             inline=False,
         )
     embed.add_field(name=t("disclosures.embed.medium"), value=t(f"disclosures.medium.{record['medium']}"))
@@ -86,9 +105,9 @@ def record_embed(record: dict[str, Any], t: Text) -> discord.Embed:
     return finish(embed)
 
 
-def source_pages(record: dict[str, Any], t: Text) -> list[discord.Embed]:
+def source_pages(record: dict[str, Any], t: Text, *, language: str = "en") -> list[discord.Embed]:
     """Every source of a record, ten to a page, with titles."""
-    title = clip(t("disclosures.embed.sources_title", title=record["title"]), TITLE_LIMIT)
+    title = clip(t("disclosures.embed.sources_title", title=titles_for(record, language)[0]), TITLE_LIMIT)
     pages = []
     sources = record["sources"]
     for start in range(0, max(1, len(sources)), PAGE_SIZE):
@@ -198,9 +217,16 @@ def history_pages(
 
 
 def submission_embed(
-    row: dict[str, Any], t: Text, *, record_title: str | None, pending: int, server: str | None
+    row: dict[str, Any],
+    t: Text,
+    *,
+    record_title: str | None,
+    pending: int,
+    server: str | None,
+    closest: Sequence[tuple[str, str]] = (),
 ) -> discord.Embed:
-    """A queue item as curators see it: where it came from, who sent it, and everything they typed."""
+    """A queue item as curators see it: where it came from, who sent it, everything they typed, and the
+    existing records closest to it (``closest``: (title, id), best first)."""
     if row["kind"] == "correction":
         title = t(
             "disclosures.review.title_correction", id=row["id"], record=record_title or row["record_id"]
@@ -225,8 +251,9 @@ def submission_embed(
         add_field(embed, t("disclosures.review.sources"), clip_lines(row["source_urls"], FIELD_LIMIT))
     if row.get("notes"):
         add_field(embed, t("disclosures.review.notes"), untrusted(row["notes"], FIELD_LIMIT))
-    if row.get("similar_record_id"):
-        add_field(embed, t("disclosures.review.similar"), f"`{row['similar_record_id']}`")
+    if closest:
+        lines = [f"• {untrusted(title, 150, one_line=True)} (`{record_id}`)" for title, record_id in closest]
+        add_field(embed, t("disclosures.review.similar"), clip_lines(lines, FIELD_LIMIT))
     embed.set_footer(text=t("disclosures.review.pending", count=pending))
     return finish(embed)
 
@@ -263,3 +290,23 @@ def list_pages(
         for i in range(0, len(lines), per_page)
     ]
     return _number(pages, t)
+
+
+def problem_lines(problems: Sequence[Any], t: Text, labels: dict[str, str]) -> list[str]:
+    """Every problem of a form, one line each: the box as its label reads, the line, and what is wrong.
+
+    ``problems`` are :class:`~cogs.disclosures.records.RecordError` whose ``field`` is a box name (a key of
+    ``labels``) and ``item`` a 0-based line of that box, or None.
+    """
+    lines = []
+    for problem in problems:
+        params = {
+            key: untrusted(str(value), 100, one_line=True) if key == "value" else value
+            for key, value in problem.params.items()
+        }
+        what = t(f"disclosures.problem.{problem.code}", **params)
+        where = labels.get(problem.field, problem.field)
+        if problem.item is not None:
+            where = t("disclosures.problem.line", box=where, line=problem.item + 1)
+        lines.append(t("disclosures.problem.item", box=where, problem=what))
+    return lines

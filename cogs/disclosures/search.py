@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
+import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -21,6 +22,11 @@ MAX_CANDIDATES = 200  # ranked precisely with rapidfuzz after the cheap narrowin
 FREQUENT_POSTINGS = 4000  # a word this common only narrows when nothing rarer matched
 FULL_SCAN_LIMIT = 5000  # below this many titles, a query with no word hit is scanned in full
 PREFIX_WORDS = 40  # vocabulary words tried for the last, half-typed query word
+# What autocomplete offers, and what a new submission is checked against (the same matcher for both): a match
+# below SUGGEST_FLOOR, or far behind the best one (under SUGGEST_SHARE of its score), is noise, not a hint.
+SUGGEST_FLOOR = 70.0
+SUGGEST_SHARE = 0.8
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,17 @@ class TitleIndex:
 
     def title_of(self, record_id: str) -> str | None:
         return self._main_title.get(record_id)
+
+    def title_in(self, record_id: str, language: str) -> str | None:
+        """The record's title for a reader of ``language``: for ``ja``, its first title in Japanese script
+        (main or alternate) when it has one; otherwise (and for every other language) its main title."""
+        main = self._main_title.get(record_id)
+        if language == "ja" and main is not None and not _JAPANESE.search(main):
+            for entry in self._by_record.get(record_id, ()):
+                title = self._entries[entry][1]
+                if _JAPANESE.search(title):
+                    return title
+        return main
 
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str]]) -> TitleIndex:
@@ -242,6 +259,15 @@ class TitleIndex:
                 best[record_id] = Match(record_id, self._main_title[record_id], display, score)
         ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.matched), m.matched))
         return ranked[:limit]
+
+    def suggest(self, query: str, *, limit: int = 25) -> list[Match]:
+        """The records worth offering for ``query``, best first: autocomplete, the closest titles of a lookup
+        and the resemblance check of a submission all use this (nothing rather than noise)."""
+        matches = self.search(query, limit=limit, cutoff=SUGGEST_FLOOR)
+        if not matches:
+            return []
+        floor = matches[0].score * SUGGEST_SHARE
+        return [m for m in matches if m.score >= floor]
 
     def mentioned(self, text: str, *, limit: int = 10) -> list[str]:
         """Records whose title (any language) appears as whole words in ``text``, longest title first."""

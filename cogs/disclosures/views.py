@@ -16,7 +16,7 @@ from bot.text import clip
 
 if TYPE_CHECKING:
     from cogs.disclosures.cog import Disclosures
-    from cogs.disclosures.curation import Curation
+    from cogs.disclosures.review import ReviewQueue
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class SubmitModal(ErrorReportingModal):
             t("disclosures.submit.sources_label"),
             long=True,
             max_length=2000,
-            default=defaults.get("source_url", ""),
+            default=defaults.get("sources") or defaults.get("source_url", ""),
         )
         self.notes = _input(
             t("disclosures.submit.notes_label"),
@@ -144,13 +144,19 @@ class SubmitModal(ErrorReportingModal):
 class CorrectionModal(ErrorReportingModal):
     """A member's correction to a published record."""
 
-    def __init__(self, cog: Disclosures, t: Callable[..., str], record_id: str) -> None:
+    def __init__(
+        self, cog: Disclosures, t: Callable[..., str], record_id: str, *, what: str = "", sources: str = ""
+    ) -> None:
         super().__init__(title=clip(t("disclosures.correct.modal_title"), MODAL_TITLE_LIMIT))
         self.cog = cog
         self.record_id = record_id
-        self.what = _input(t("disclosures.correct.what_label"), long=True, max_length=1500)
+        self.what = _input(t("disclosures.correct.what_label"), long=True, max_length=1500, default=what)
         self.sources = _input(
-            t("disclosures.correct.sources_label"), long=True, required=False, max_length=2000
+            t("disclosures.correct.sources_label"),
+            long=True,
+            required=False,
+            max_length=2000,
+            default=sources,
         )
         self.add_item(self.what)
         self.add_item(self.sources)
@@ -191,39 +197,8 @@ class ResemblanceView(ErrorReportingView):
         )
 
 
-FORM_FIELDS = ("titles", "facts", "companies", "sources", "summary")
-
-
-class RecordFormModal(ErrorReportingModal):
-    """The curator's structured record form (publish from the queue, or edit)."""
-
-    def __init__(
-        self,
-        t: Callable[..., str],
-        values: dict[str, str],
-        save: Callable[[discord.Interaction, dict[str, str]], Awaitable[None]],
-        *,
-        title_key: str = "disclosures.review.form_title",
-    ) -> None:
-        super().__init__(title=clip(t(title_key), MODAL_TITLE_LIMIT), timeout=1800)
-        self._save = save
-        self.inputs: dict[str, discord.ui.TextInput] = {}
-        for name in FORM_FIELDS:
-            self.inputs[name] = _input(
-                t(f"disclosures.review.form_{name}"),
-                long=name != "titles" or "\n" in values.get(name, ""),
-                default=values.get(name, ""),
-            )
-            self.inputs[name].custom_id = name
-            self.add_item(self.inputs[name])
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await require_curator(interaction)
-        await self._save(interaction, {name: item.value for name, item in self.inputs.items()})
-
-
 class ReopenFormView(ErrorReportingView):
-    """After a form error: reopen the same form with what the curator typed."""
+    """After a form's problems are listed: reopen the same form with what was typed."""
 
     def __init__(
         self, owner_id: int, label: str, reopen: Callable[[discord.Interaction], Awaitable[None]]
@@ -268,9 +243,10 @@ class OneFieldModal(ErrorReportingModal):
 
 
 class ReviewView(ErrorReportingView):
-    """Approve / Reject / Merge / Next for one queue item; curators only."""
+    """Approve / Reject / Merge / Next for one queue item; curators only. Every button first checks that the
+    item is still pending (a stale card says who decided it, and when, and moves on)."""
 
-    def __init__(self, cog: Curation, submission: dict[str, Any], t: Callable[..., str]) -> None:
+    def __init__(self, cog: ReviewQueue, submission: dict[str, Any], t: Callable[..., str]) -> None:
         super().__init__(timeout=1800)
         self.cog = cog
         self.submission = submission
@@ -289,16 +265,16 @@ class ReviewView(ErrorReportingView):
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
     async def approve(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self.cog.review_approve(interaction, self.submission)
+        await self.cog.review_approve(interaction, self.submission, self)
 
     @discord.ui.button(label="Reject", style=discord.ButtonStyle.danger)
     async def reject(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self.cog.review_reject(interaction, self.submission)
+        await self.cog.review_reject(interaction, self.submission, self)
 
     @discord.ui.button(label="Merge", style=discord.ButtonStyle.secondary)
     async def merge(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self.cog.review_merge(interaction, self.submission)
+        await self.cog.review_merge(interaction, self.submission, self)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
     async def skip(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self.cog.show_queue(interaction, after_id=self.submission["id"], edit=True)
+        await self.cog.show_queue(interaction, after_id=self.submission["id"], edit=True, replacing=self)
