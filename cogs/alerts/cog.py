@@ -16,7 +16,7 @@ from bot.checks import moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import parse_row_id
 from bot.replies import ephemeral, text
-from bot.text import clip
+from bot.text import clean_input, clip
 from bot.ui.paginator import Paginator
 from cogs.alerts import recommended, store, store_items
 from cogs.alerts.embeds import INFO_COLOUR, feed_pages, why_embed
@@ -166,7 +166,11 @@ class Alerts(commands.Cog):
     @moderator_only()
     async def add(self, interaction: discord.Interaction, url: str, name: str | None = None) -> None:
         url, result, parsed, keys = await probe(self, interaction, url)
-        label = (name or "").strip()[:100] or parsed.title or url
+        label = (
+            clean_input(name or "", one_line=True)[:100]
+            or clean_input(parsed.title or "", one_line=True)
+            or url
+        )
         seen = [(k, canonical_url(i.link), i.title) for k, i in zip(keys, parsed.items, strict=True)]
         added, feed_id = await self.bot.db.run(
             store_items.subscribe_after_probe,
@@ -233,7 +237,7 @@ class Alerts(commands.Cog):
     )
     @moderator_only()
     async def keywords_add(self, interaction: discord.Interaction, term: str, exclude: bool = False) -> None:
-        clean = " ".join(term.split())
+        clean = clean_input(term, one_line=True)
         if not clean or len(clean) > MAX_TERM:
             raise BadInput("alerts.errors.bad_term", count=MAX_TERM)
         existing = await self.bot.db.run(store.list_keywords, interaction.guild_id)
@@ -252,7 +256,9 @@ class Alerts(commands.Cog):
     @app_commands.autocomplete(term=keyword_autocomplete)
     @moderator_only()
     async def keywords_remove(self, interaction: discord.Interaction, term: str) -> None:
-        if not await self.bot.db.run(store.remove_keyword, interaction.guild_id, " ".join(term.split())):
+        if not await self.bot.db.run(
+            store.remove_keyword, interaction.guild_id, clean_input(term, one_line=True)
+        ):
             raise NotFound("alerts.errors.term_not_found", term=safe_text(term, 100))
         await ephemeral(interaction, text(interaction, "alerts.keywords.removed", term=safe_text(term, 100)))
 

@@ -20,6 +20,7 @@ from bot.checks import moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import MAX_SAFE_INTEGER, RowId
 from bot.replies import ephemeral, send, text
+from bot.text import clean_input
 from bot.ui.confirm import ask
 from cogs.polls import store
 from cogs.polls.durations import extended_deadline
@@ -173,7 +174,7 @@ class PollManagement(PollLookup):
             )
         except InputProblem as problem:
             raise bad_input(problem) from None
-        note_text = note or text(interaction, "polls.edit.default_note")
+        note_text = clean_input(note or "", one_line=True) or text(interaction, "polls.edit.default_note")
         await edit_flow(self, interaction, found, new_question, new_options, note_text)
 
     @poll_manage.command(name="delete", description="Delete a poll, its votes and its message (moderators)")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bot.text import clean_input, is_blank
 from cogs.polls.problems import InputProblem
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25
 MAX_OPTION_LENGTH = 80  # a button label's limit (select labels allow 100): the tighter one for every method
 MAX_QUESTION_LENGTH = 240  # the embed title allows 256; room for the "#id" prefix
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -24,8 +23,9 @@ class Option:
 
 def split_options(text: str) -> list[str]:
     """Split on new lines, or on ``|`` when the text is one line; trim and drop empty entries."""
+    text = clean_input(text)
     separator = "\n" if "\n" in text else "|"
-    return [_SPACES.sub(" ", part).strip() for part in text.split(separator) if part.strip()]
+    return [clean_input(part, one_line=True) for part in text.split(separator) if not is_blank(part)]
 
 
 def validate_labels(labels: list[str]) -> list[str]:
@@ -49,7 +49,7 @@ def validate_labels(labels: list[str]) -> list[str]:
 
 def validate_question(question: str) -> str:
     """A non-empty question that fits an embed title."""
-    cleaned = _SPACES.sub(" ", question or "").strip()
+    cleaned = clean_input(question or "", one_line=True)
     if not cleaned:
         raise InputProblem("polls.errors.empty_question", {})
     if len(cleaned) > MAX_QUESTION_LENGTH:

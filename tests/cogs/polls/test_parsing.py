@@ -119,3 +119,10 @@ def test_voter_keys() -> None:
     sealed = {sealed_key() for _ in range(50)}
     assert len(sealed) == 50 and all(len(k) == 64 for k in sealed)  # random, the same shape as the others
     assert public_voter_key(42) == "u42"
+
+
+def test_hidden_characters_never_reach_a_poll() -> None:
+    from cogs.polls.options import split_options, validate_question
+
+    assert validate_question("Ban\u202e AI art\u200b from #showcase?\u2066") == "Ban AI art from #showcase?"
+    assert split_options("Yes\u200b|\u200b|No\u202e") == ["Yes", "No"]
