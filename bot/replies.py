@@ -1,14 +1,102 @@
-"""Answer an interaction the same way whether it was already responded to, deferred, or not at all."""
+"""Answer an interaction the same way whether it was already responded to, deferred, or not at all; translate
+for the user, with commands written as Discord command mentions.
+
+Catalog texts name commands in backticks (`` `/config modrole` ``). ``text`` turns each one that is a synced
+command into a command mention (``</config modrole:ID>``), which Discord renders clickable and in the reader's
+language (``/設定 modrole``…) and which never pings. Ids come from ``command_ids(client)``, filled by
+``CommandIds.refresh`` after the bot is ready; before that, or for paths that are not commands, text is left as
+written. A path followed by options (`` `/alerts enable feed:3` ``) keeps the options in backticks after it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
+import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot.embeds import finish
 
+log = logging.getLogger(__name__)
+
 NO_PINGS = discord.AllowedMentions.none()
+BACKTICKED_COMMAND = re.compile(r"`/([^`\n]+)`")
+SUBCOMMANDS = (discord.AppCommandOptionType.subcommand, discord.AppCommandOptionType.subcommand_group)
+
+
+class CommandIds:
+    """The ids Discord gave the synced slash commands, per scope: None (global) and each server synced to."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[int | None, dict[str, int]] = {}
+        self.known = asyncio.Event()  # set once a refresh has completed
+
+    def learn(self, guild_id: int | None, commands: Iterable[app_commands.AppCommand]) -> None:
+        """Remember every invocable path of ``commands`` (one scope's full list) with its command's id."""
+        paths: dict[str, int] = {}
+        for command in commands:
+            if command.type is discord.AppCommandType.chat_input:
+                for path in _leaf_paths(command.name, command.options):
+                    paths[path] = command.id
+        self._scopes[guild_id] = paths
+
+    async def refresh(self, tree: app_commands.CommandTree, guild_ids: Iterable[int | None]) -> None:
+        """Fetch the registered commands of global scope and of ``guild_ids``; failures keep what was known."""
+        for guild_id in dict.fromkeys([None, *guild_ids]):
+            try:
+                fetched = await tree.fetch_commands(guild=discord.Object(guild_id) if guild_id else None)
+            except discord.HTTPException as exc:
+                log.warning("Could not fetch command ids (%s): %s", guild_id or "global", exc)
+                continue
+            self.learn(guild_id, fetched)
+        self.known.set()
+
+    def mention(self, path: str, guild_id: int | None = None) -> str | None:
+        """``</path:id>`` for an invocable path as seen in ``guild_id`` (its own commands first), else None."""
+        for scope in (guild_id, None) if guild_id else (None,):
+            command_id = self._scopes.get(scope, {}).get(path)
+            if command_id is not None:
+                return f"</{path}:{command_id}>"
+        return None
+
+    def link(self, text: str, guild_id: int | None = None) -> str:
+        """``text`` with each backticked known command path written as a mention (module docstring)."""
+        if not self._scopes or "`/" not in text:
+            return text
+
+        def swap(match: re.Match[str]) -> str:
+            words = match.group(1).split()
+            for n in range(len(words), 0, -1):
+                mention = self.mention(" ".join(words[:n]), guild_id)
+                if mention is not None:
+                    rest = " ".join(words[n:])
+                    return f"{mention} `{rest}`" if rest else mention
+            return match.group(0)
+
+        return BACKTICKED_COMMAND.sub(swap, text)
+
+
+def _leaf_paths(prefix: str, options: Iterable[Any]) -> list[str]:
+    subs = [o for o in options if getattr(o, "type", None) in SUBCOMMANDS]
+    if not subs:
+        return [prefix]
+    return [path for sub in subs for path in _leaf_paths(f"{prefix} {sub.name}", sub.options)]
+
+
+_IDS: weakref.WeakKeyDictionary[discord.Client, CommandIds] = weakref.WeakKeyDictionary()
+
+
+def command_ids(client: discord.Client) -> CommandIds:
+    """The command ids ``client`` knows (an empty set until ``refresh``)."""
+    found = _IDS.get(client)
+    if found is None:
+        found = _IDS[client] = CommandIds()
+    return found
 
 
 async def send(
@@ -40,6 +128,12 @@ async def ephemeral(interaction: discord.Interaction, content: str | None = None
     await send(interaction, content, ephemeral=True, **kwargs)
 
 
+def link_commands(interaction: discord.Interaction, text: str) -> str:
+    """``text`` with backticked commands as mentions, for where ``interaction`` happens."""
+    return command_ids(interaction.client).link(text, interaction.guild_id)
+
+
 def text(interaction: discord.Interaction, key: str, /, **params: Any) -> str:
-    """Translate ``key`` for the invoker's locale using the bot's catalogs."""
-    return interaction.client.i18n.text(key, interaction.locale, **params)  # type: ignore[attr-defined]
+    """Translate ``key`` for the invoker's locale using the bot's catalogs, commands as mentions."""
+    translated = interaction.client.i18n.text(key, interaction.locale, **params)  # type: ignore[attr-defined]
+    return link_commands(interaction, translated)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.sandbox import command_mentions
 from bot.sandbox import permissions as perms
 from bot.sandbox.entities import Channel, Role
 from bot.sandbox.gateway import Gateway
@@ -80,6 +81,7 @@ class Emulator:
         self.ephemeral: dict[int, dict[str, Any]] = {}
         self.mentions: list[MentionRecord] = []
         self.limit_violations: list[LimitViolation] = []
+        self.broken_command_mentions: list[command_mentions.BrokenMention] = []
         self.deadline_misses: list[DeadlineMiss] = []
         self.requests: list[RequestLog] = []
         self.unknown_routes: list[tuple[str, str]] = []
@@ -324,6 +326,15 @@ class Emulator:
 
     def close_dms(self, user: str | int, closed: bool = True) -> None:
         self.world.user(user).dm_closed = closed
+
+    def check_command_mentions(self, message: dict[str, Any]) -> None:
+        """Record command mentions in a bot message that name no command registered where it is shown."""
+        channel = self.world.channels.get(int(message["channel_id"]))
+        scopes = [None] + ([channel.guild_id] if channel is not None and channel.guild_id else [])
+        registered = [c for scope in scopes for c in self.world.commands.get(scope, {}).values()]
+        for broken in command_mentions.check(message, registered):
+            self.broken_command_mentions.append(broken)
+            log.warning("sandbox: command mention %s leads nowhere: %s", broken.mention, broken.reason)
 
     def record_violation(self, method: str, route: str, problems: list[Problem]) -> None:
         v = LimitViolation(method, route, describe(problems), problems)

@@ -4,6 +4,14 @@ Frames are zlib-stream compressed (one shared deflate context per connection, ea
 Z_SYNC_FLUSH) when the client asks for ``compress=zlib-stream`` — that is what discord.py's decompressor
 expects; without it plain text frames are sent. Sessions outlive connections so a dropped bot can RESUME
 and receive what it missed, exactly the path that breaks in production when it's wrong.
+
+Heartbeats: discord.py's keep-alive *thread* records when it sent a heartbeat only after the event loop has
+sent it, and measures latency as ACK time minus that record. On loopback the ACK can be handled on the loop
+before the thread has run again, so the latency came out as the time since the *previous* beat (the interval:
+"Can't keep up, shard ID None websocket is 41.3s behind"). So a periodic heartbeat is answered with a heartbeat
+request (op 1, which Discord may send at any time): the client's loop stamps the requested beat before sending
+it (``KeepAliveHandler.beat``), and both beats are ACKed once the requested one arrives. Every heartbeat gets
+its ACK, and the latency the bot measures is the real round trip.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ class Connection:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._task = asyncio.create_task(self._writer())
         self.forced = False
+        self.held_ack = False  # a periodic heartbeat's ACK waits for the beat requested in answer
 
     def send(self, payload: dict[str, Any]) -> None:
         self._queue.put_nowait(json.dumps(payload, separators=(",", ":")))
@@ -88,6 +97,7 @@ class Gateway:
         self.identify_count = 0
         self.resume_count = 0
         self.invalid_session_count = 0
+        self.heartbeats = 0  # heartbeats received, periodic and requested
         self.identify_payloads: list[dict[str, Any]] = []
 
     @property
@@ -134,7 +144,7 @@ class Gateway:
     ) -> Session | None:
         op, d = p.get("op"), p.get("d")
         if op == HEARTBEAT:
-            conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            self._heartbeat(conn, session, d)
         elif op == IDENTIFY:
             if d.get("token", "").removeprefix("Bot ") != self.emu.token:
                 await conn.ws.close(code=4004, message=b"Authentication failed.")
@@ -145,6 +155,21 @@ class Gateway:
         else:
             log.debug("gateway op %s ignored", op)
         return None
+
+    def _heartbeat(self, conn: Connection, session: Session | None, seq: Any) -> None:
+        """Ask for a beat the client stamps on its loop, then ACK it and the held one (module docstring)."""
+        requested = conn.held_ack
+        self.heartbeats += 1
+        if requested:  # the held beat's ACK, then this one's
+            conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+        else:
+            conn.send({"op": HEARTBEAT, "d": None, "s": None, "t": None})
+        conn.held_ack = not requested
+        self.emu.emit(
+            "gateway_heartbeat",
+            {"session_id": session.id if session else None, "seq": seq, "requested": requested},
+        )
 
     def _identify(self, conn: Connection, d: dict[str, Any]) -> Session:
         self.identify_count += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -86,10 +87,33 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]
     return (json.loads(raw) if raw else {}), []
 
 
+IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+GENERIC_TYPES = frozenset({"", "application/octet-stream"})
+
+
+def detect_type(filename: str, data: bytes, declared: str | None) -> str:
+    """The content type Discord reports for an upload: the declared one unless generic, else the image the bytes
+    are (discord.py sends every file as ``application/octet-stream``), else one guessed from the name."""
+    if (declared or "").split(";")[0].strip().lower() not in GENERIC_TYPES:
+        return str(declared)
+    for magic, kind in IMAGE_MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
 def make_attachment(
     emu: Emulator, filename: str, content_type: str, data: bytes, **extra: Any
 ) -> dict[str, Any]:
     """Store bytes on the emulator and return the attachment object with a loopback URL."""
+    content_type = detect_type(filename, data, content_type)
     att_id = emu.world.ids.next()
     emu.files[att_id] = StoredFile(filename, content_type, data)
     url = f"{emu.url}/attachments/{att_id}/{quote(filename)}"
@@ -195,6 +219,7 @@ def build_message(
         msg["message_reference"] = body["message_reference"]
         msg["type"] = 19 if msg_type == 0 else msg_type
     msg.update(extra or {})
+    emu.check_command_mentions(msg)
     return msg
 
 
@@ -285,6 +310,7 @@ def edit_message(
         msg["allowed_mentions"] = allowed
         msg["mention_everyone"] = everyone
     msg["edited_timestamp"] = iso_now()
+    emu.check_command_mentions(msg)
     ephemeral = bool(msg.get("flags", 0) & EPHEMERAL)
     if not ephemeral:
         emu.gateway.dispatch("MESSAGE_UPDATE", gateway_payload(emu, msg))

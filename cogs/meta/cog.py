@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -11,10 +12,11 @@ from discord.ext import commands
 
 from bot import __version__, guild_settings
 from bot.checks import moderator_only, staff_group
+from bot.command_sync import sync_scopes
+from bot.embeds import FIELD_LIMIT
 from bot.i18n import language_of
-from bot.replies import ephemeral, send, text
-from bot.text import clip_lines
-from cogs.meta.help_text import group_lines
+from bot.replies import command_ids, ephemeral, link_commands, send, text
+from cogs.meta.help_text import group_lines, pack_lines
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -38,6 +40,25 @@ class Meta(commands.Cog):
 
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
+        self._learning: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self._learning = asyncio.create_task(self.learn_command_ids(), name="haikei-command-ids")
+
+    async def cog_unload(self) -> None:
+        if self._learning is not None:
+            self._learning.cancel()
+
+    async def learn_command_ids(self) -> None:
+        """Once connected (the tree is synced by then), learn the command ids that replies mention commands by:
+        global ones and those of every server the bot syncs to (the curators' server's ``/curate``)."""
+        await self.bot.wait_until_ready()
+        settings = self.bot.settings
+        scopes = [guild for guild, _ in sync_scopes(settings.dev_guild_id, settings.curator_guild_id)]
+        try:
+            await command_ids(self.bot).refresh(self.bot.tree, scopes)
+        except Exception:  # replies then name commands in backticks, as before
+            log.warning("Could not learn the command ids for command mentions", exc_info=True)
 
     def describe(self, command: app_commands.Command, locale: discord.Locale) -> str:
         lang = language_of(locale)
@@ -69,8 +90,12 @@ class Meta(commands.Cog):
         embed = discord.Embed(title=text(interaction, "help.title"), colour=EMBED_COLOUR)
         embed.description = text(interaction, "help.intro")
         for feature, lines in sorted(groups.items(), key=lambda kv: kv[0] != "meta"):
-            body = clip_lines([f"`{line.mention}` {line.description}" for line in lines], 1024)
-            embed.add_field(name=text(interaction, f"help.feature.{feature}"), value=body, inline=False)
+            listed = [link_commands(interaction, f"`/{line.path}` {line.description}") for line in lines]
+            blocks = pack_lines(listed, FIELD_LIMIT)  # mentions are long: a feature may need two fields
+            name = text(interaction, f"help.feature.{feature}")
+            for n, block in enumerate(blocks, 1):
+                shown = f"{name} ({n}/{len(blocks)})" if len(blocks) > 1 else name
+                embed.add_field(name=shown, value=block, inline=False)
         await ephemeral(interaction, embed=embed)
 
     @app_commands.command(name="about", description="What Haikei is, its version, uptime and what it holds")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
@@ -56,16 +58,34 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
             await launched.close()
 
 
-@pytest.fixture
-async def page(browser: Browser, sandbox: Sandbox) -> AsyncIterator[Page]:
-    """The sandbox page, loaded, with its live socket connected; page errors fail the test."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 860})
-    tab = await context.new_page()
+@contextlib.asynccontextmanager
+async def open_page(browser: Browser, sandbox: Sandbox, **context: Any) -> AsyncIterator[Page]:
+    """The sandbox page in a fresh browser context (``viewport``, ``locale``...), loaded, its live socket
+    connected; page errors and console errors fail the test."""
+    context.setdefault("viewport", {"width": 1280, "height": 860})
+    opened = await browser.new_context(**context)
+    tab = await opened.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     await tab.goto(sandbox.url)
-    await tab.wait_for_selector("body[data-ready=true]", timeout=15_000)
-    yield tab
-    await context.close()
+    try:
+        await tab.wait_for_selector("body[data-ready=true]", timeout=15_000)
+        yield tab
+    finally:
+        await opened.close()
     assert not errors, errors
+
+
+@pytest.fixture
+async def page(browser: Browser, sandbox: Sandbox) -> AsyncIterator[Page]:
+    """The sandbox page at desktop size, in the browser's default (English) locale."""
+    async with open_page(browser, sandbox) as tab:
+        yield tab
+
+
+async def screenshot(page: Page, name: str) -> None:
+    """Keep what the page looked like as a test artifact (test-artifacts/ is git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.evaluate("document.fonts.ready.then(() => true)")
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

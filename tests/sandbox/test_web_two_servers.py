@@ -145,3 +145,21 @@ def test_curators_from_the_bots_settings_are_named(two_servers: Emulator) -> Non
     assert summaries["rin"] == "rin — moderator of Second Server, curator (listed in CURATOR_USER_IDS)"
     assert summaries["kai"] == "kai — member of Second Server, curator (curator role in Second Server)"
     assert summaries["alice"].endswith("not a curator")
+
+
+def test_persona_summaries_follow_the_pages_language(two_servers: Emulator) -> None:
+    world = two_servers.world
+    second = world.get_guild(SECOND_SERVER)
+    role = world.add_role("Curators", guild=second)
+    world.add_member("kai", roles=["Member", role.id], guild=second)
+    policy = CuratorPolicy(guild_id=second.id, role_id=role.id)
+    summaries = {p["name"]: p["summary"] for p in personas(world, policy, "ja")}
+    assert summaries["mod"] == "mod — Haikei Test Server のモデレーター、キュレーター（ボットのオーナー）"
+    assert summaries["rin"] == "rin — Second Server のモデレーター、キュレーターではない"
+    assert (
+        summaries["kai"]
+        == "kai — Second Server のメンバー、キュレーター（Second Server のキュレーターロール）"
+    )
+    assert (
+        summaries["alice"] == "alice — Haikei Test Server と Second Server のメンバー、キュレーターではない"
+    )

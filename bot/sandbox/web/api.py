@@ -15,9 +15,12 @@ from bot.sandbox.web.commands import (
     MESSAGE_MENU,
     OptionError,
     coerce_options,
+    context_menu_names,
     context_menus,
     find_entry,
     invocable,
+    mention_names,
+    upload,
 )
 from bot.sandbox.web.personas import CuratorPolicy, default_persona, members, personas
 from bot.sandbox.web.present import channel_view, interaction_id
@@ -34,6 +37,7 @@ LOCALES = ("en-US", "ja")
 ANSWER_TIMEOUT = 4.0
 HISTORY_LIMIT = 100
 MAX_TEXT = 2000
+MAX_FILES = 10
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -175,6 +179,7 @@ async def get_state(request: web.Request) -> web.Response:
     channel = world.channel(int(channel_id))
     locale = _locale(query.get("locale"))
     shown = visible(world, acting, channel, command_type=None)
+    registered = emu.registered_commands(guild.id) + emu.registered_commands(None)
     return _json(
         {
             "guilds": [{"id": str(g.id), "name": g.name} for g in world.guilds.values()],
@@ -187,11 +192,18 @@ async def get_state(request: web.Request) -> web.Response:
                 for c in guild.channel_ids
             ],
             "users": members(world, guild, policy),
-            "personas": personas(world, policy),
+            "personas": personas(world, policy, locale),
             "usernames": {str(u.id): u.username for u in world.users.values()},
             "roles": {str(r.id): r.name for r in guild.roles.values()},
             "commands": invocable(shown, locale),
             "message_menus": context_menus(shown, MESSAGE_MENU),
+            "message_menu_names": context_menu_names(shown, MESSAGE_MENU, locale),
+            "command_names": mention_names(registered, locale),
+            "all_channels": {
+                str(c): {"name": world.channels[c].name, "guild": str(g.id)}
+                for g in world.guilds.values()
+                for c in g.channel_ids
+            },
             "locales": list(LOCALES),
         }
     )
@@ -310,13 +322,22 @@ async def post_context(request: web.Request) -> web.Response:
 
 @api_errors
 async def post_message(request: web.Request) -> web.Response:
+    """A message from the chosen member: text, files (``attachments``: filename, content_type, base64 data), or
+    both — e.g. an image to try "Check image for AI metadata" on."""
     emu = request.app[EMU]
     body = await _body(request)
     content = str(body.get("content") or "").strip()
-    if not content or len(content) > MAX_TEXT:
-        raise PageError(f"a message needs 1 to {MAX_TEXT} characters")
+    raw_files = body.get("attachments") or []
+    if not isinstance(raw_files, list):
+        raise PageError("attachments must be a list")
+    if len(raw_files) > MAX_FILES:
+        raise PageError(f"attach at most {MAX_FILES} files")
+    files = [upload("attachment", item) for item in raw_files]
+    if len(content) > MAX_TEXT or not (content or files):
+        raise PageError(f"a message needs 1 to {MAX_TEXT} characters or a file")
     channel = _channel(emu, body.get("channel"))
-    message = emu.post_as(_user(emu, body.get("user"), _guild(emu, channel)), channel, content)
+    author = _user(emu, body.get("user"), _guild(emu, channel))
+    message = emu.post_as(author, channel, content, files=files)
     return _json({"id": message["id"]})
 
 

@@ -77,7 +77,8 @@ def _walk(
             "path": " ".join(path),
             "display": " ".join(shown),
             "description": _localized(node, "description", locale),
-            "moderator": bool(perms and perms != "0"),
+            # Discord hides it from members without the permission it asks for ("0": administrators only)
+            "moderator": perms is not None,
             "options": [_option(o, locale) for o in options],
         }
     )
@@ -94,9 +95,28 @@ def _option(option: dict[str, Any], locale: str) -> dict[str, Any]:
     return data
 
 
+def mention_names(commands: Iterable[dict[str, Any]], locale: str = "en-US") -> dict[str, dict[str, str]]:
+    """For rendering command mentions: command id → {path a mention may name: its name in ``locale``}."""
+    out: dict[str, dict[str, str]] = {}
+    for cmd in commands:
+        if cmd.get("type", CHAT_INPUT) != CHAT_INPUT:
+            continue
+        entries: list[dict[str, Any]] = []
+        _walk(cmd, [cmd["name"]], [_localized(cmd, "name", locale)], None, locale, entries)
+        out.setdefault(str(cmd["id"]), {}).update({e["path"]: e["display"] for e in entries})
+    return out
+
+
 def context_menus(commands: Iterable[dict[str, Any]], kind: int = MESSAGE_MENU) -> list[str]:
     """Names of the registered message (or user) context-menu commands."""
     return sorted(c["name"] for c in commands if c.get("type") == kind)
+
+
+def context_menu_names(
+    commands: Iterable[dict[str, Any]], kind: int = MESSAGE_MENU, locale: str = "en-US"
+) -> dict[str, str]:
+    """Each context-menu command's name → the name Discord's client shows in ``locale``."""
+    return {c["name"]: _localized(c, "name", locale) for c in commands if c.get("type") == kind}
 
 
 def find_entry(entries: Iterable[dict[str, Any]], path: str) -> dict[str, Any]:
@@ -147,7 +167,7 @@ def _coerce(option: dict[str, Any], value: Any) -> Any:
                 raise OptionError(f"{name} must be true or false")
             return text == "true"
         if otype == ATTACHMENT:
-            return _upload(name, value)
+            return upload(name, value)
     except ValueError as exc:
         if isinstance(exc, OptionError):
             raise
@@ -169,7 +189,8 @@ def _bounded(option: dict[str, Any], number: float) -> Any:
     return number
 
 
-def _upload(name: str, value: Any) -> tuple[str, bytes, str]:
+def upload(name: str, value: Any) -> tuple[str, bytes, str]:
+    """A file the page sent (``{"filename", "content_type", "data": base64}``) as (filename, bytes, type)."""
     if not isinstance(value, dict) or not {"filename", "data"} <= value.keys():
         raise OptionError(f"{name} needs a file")
     try:

@@ -29,16 +29,47 @@ class CuratorPolicy:
     role_id: int | None = None
 
 
-def curator_reason(world: World, user: User, policy: CuratorPolicy) -> str | None:
-    """Why ``user`` is a curator (None if they are not)."""
+PHRASES = {
+    "en": {
+        "owner": "the bot's owner",
+        "listed": "listed in CURATOR_USER_IDS",
+        "role": "curator role in {guild}",
+        "moderator": "moderator of {guilds}",
+        "member": "member of {guilds}",
+        "curator": "curator ({reason})",
+        "not_curator": "not a curator",
+        "and": " and ",
+        "list": ", ",
+    },
+    "ja": {
+        "owner": "ボットのオーナー",
+        "listed": "CURATOR_USER_IDS に記載",
+        "role": "{guild} のキュレーターロール",
+        "moderator": "{guilds} のモデレーター",
+        "member": "{guilds} のメンバー",
+        "curator": "キュレーター（{reason}）",
+        "not_curator": "キュレーターではない",
+        "and": " と ",
+        "list": "、",
+    },
+}
+
+
+def _phrases(locale: str) -> dict[str, str]:
+    return PHRASES["ja" if locale.startswith("ja") else "en"]
+
+
+def curator_reason(world: World, user: User, policy: CuratorPolicy, locale: str = "en-US") -> str | None:
+    """Why ``user`` is a curator (None if they are not), in ``locale``'s language."""
+    say = _phrases(locale)
     if user.id == world.owner.id:
-        return "the bot's owner"
+        return say["owner"]
     if user.id in policy.user_ids:
-        return "listed in CURATOR_USER_IDS"
+        return say["listed"]
     guild = world.guilds.get(policy.guild_id) if policy.guild_id is not None else None
     member = guild.members.get(user.id) if guild is not None else None
     if guild is not None and member is not None and policy.role_id in member.roles:
-        return f"curator role in {guild.name}"
+        return say["role"].format(guild=guild.name)
     return None
 
 
@@ -47,37 +78,38 @@ def moderates(world: World, user: User, guild: Guild) -> bool:
     return user.id in guild.members and bool(world.guild_permissions(user, guild) & MANAGE_GUILD)
 
 
-def _names(guilds: list[Guild]) -> str:
+def _names(guilds: list[Guild], say: dict[str, str]) -> str:
     names = [g.name for g in guilds]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else say["list"].join(names[:-1]) + say["and"] + names[-1]
 
 
-def persona(world: World, user: User, policy: CuratorPolicy) -> dict[str, Any]:
+def persona(world: World, user: User, policy: CuratorPolicy, locale: str = "en-US") -> dict[str, Any]:
     """One persona for the page, e.g. summary "rin — moderator of Second Server, not a curator"."""
+    say = _phrases(locale)
     guilds = [g for g in world.guilds.values() if user.id in g.members]
     moderated = [g for g in guilds if moderates(world, user, g)]
     member_only = [g for g in guilds if g not in moderated]
-    reason = curator_reason(world, user, policy)
+    reason = curator_reason(world, user, policy, locale)
     parts = []
     if moderated:
-        parts.append(f"moderator of {_names(moderated)}")
+        parts.append(say["moderator"].format(guilds=_names(moderated, say)))
     if member_only:
-        parts.append(f"member of {_names(member_only)}")
-    parts.append(f"curator ({reason})" if reason else "not a curator")
+        parts.append(say["member"].format(guilds=_names(member_only, say)))
+    parts.append(say["curator"].format(reason=reason) if reason else say["not_curator"])
     return {
         "id": str(user.id),
         "name": user.username,
         "guilds": [str(g.id) for g in guilds],
         "moderator_of": [str(g.id) for g in moderated],
         "curator": reason is not None,
-        "summary": f"{user.username} — {', '.join(parts)}",
+        "summary": f"{user.username} — {say['list'].join(parts)}",
     }
 
 
-def personas(world: World, policy: CuratorPolicy) -> list[dict[str, Any]]:
+def personas(world: World, policy: CuratorPolicy, locale: str = "en-US") -> list[dict[str, Any]]:
     """Every human user who is in at least one server, in creation order."""
     people = [u for u in world.users.values() if not u.bot]
-    found = [persona(world, u, policy) for u in people]
+    found = [persona(world, u, policy, locale) for u in people]
     return [p for p in found if p["guilds"]]
 
 

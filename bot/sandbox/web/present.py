@@ -59,11 +59,24 @@ def present_message(message: dict[str, Any], command: str | None = None) -> dict
         dict(a, url=file_path(a), proxy_url=file_path(a)) for a in message.get("attachments") or []
     ]
     by_name = {a.get("filename"): a["url"] for a in attachments}
-    out["attachments"] = attachments
     out["embeds"] = [_embed(e, by_name) for e in message.get("embeds") or []]
+    shown_in_embeds = set(_embedded_files(message.get("embeds") or []))
+    # Discord shows a file an embed displays (``attachment://name``) only inside that embed
+    out["attachments"] = [dict(a, in_embed=a.get("filename") in shown_in_embeds) for a in attachments]
     out["visible_to"] = visible_to(message)
     out["loading"] = bool((message.get("flags") or 0) & LOADING)
     return out
+
+
+def _embedded_files(embeds: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for embed in embeds:
+        for slot, key in EMBED_IMAGE_SLOTS:
+            part = embed.get(slot)
+            url = str(part.get(key) or "") if isinstance(part, dict) else ""
+            if url.startswith("attachment://"):
+                found.append(url.removeprefix("attachment://"))
+    return found
 
 
 def _embed(embed: dict[str, Any], by_name: dict[Any, str]) -> dict[str, Any]:

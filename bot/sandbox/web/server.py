@@ -29,11 +29,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The shipped OFL fonts (kana and JIS X 0208 kanji): Japanese renders even on machines without a CJK font.
+FONT_DIR = Path(__file__).resolve().parents[3] / "data" / "fonts"
+FONTS = {"ChartSansJP-Regular.otf": "font/otf", "ChartSansLatin-Regular.ttf": "font/ttf"}
 TOKEN_HEADER = "X-Sandbox-Token"
 TOKEN_PLACEHOLDER = "{{SANDBOX_TOKEN}}"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: http://127.0.0.1:* "
+    "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data: http://127.0.0.1:* "
     "http://localhost:*; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
@@ -75,6 +78,14 @@ async def index(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type="text/html")
 
 
+async def font(request: web.Request) -> web.StreamResponse:
+    """One of the shipped fonts (``FONTS``); nothing else under ``data/`` is served."""
+    name = request.match_info["name"]
+    if name not in FONTS or not (FONT_DIR / name).is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(FONT_DIR / name, headers={"Content-Type": FONTS[name]})
+
+
 class SandboxWeb:
     """The page at ``http://127.0.0.1:<port>/``: static files, ``/api/*`` and the ``/ws`` event stream."""
 
@@ -103,6 +114,7 @@ class SandboxWeb:
         app.router.add_get("/", index)
         app.router.add_get("/ws", self.live.handle)
         app.router.add_static("/static/", STATIC_DIR)
+        app.router.add_get("/fonts/{name}", font)
         add_routes(app)
         return app
 

@@ -1,69 +1,14 @@
-// The sandbox page: channel list, messages (live over /ws), the `/` command composer, components and modals.
+// The sandbox page: servers, channels and personas, messages (live over /ws), the `/` composer, and the
+// page's own language (the chosen one; by default the browser's, Japanese for `ja`).
 
+import { $, api, context, page, toast } from "./core.js";
+import { handleOutcome, hooks, interact, wireActions } from "./actions.js";
+import { PendingFiles } from "./attach.js";
 import { escapeHtml } from "./markdown.js";
-import { applyColours, renderMessage, renderModal } from "./render.js";
+import { browserLocale, setLanguage, t, translatePage } from "./i18n.js";
+import { applyColours, renderMessage } from "./render.js";
+import { refreshMenus } from "./select.js";
 import { Composer } from "./composer.js";
-
-const $ = (selector) => document.querySelector(selector);
-
-// Sent with every request that changes something; the server refuses those without it (403).
-const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.content || "";
-
-export const page = {
-  meta: null,
-  guild: null,
-  user: null,
-  channel: null,
-  locale: "en-US",
-  messages: new Map(),
-  unread: new Set(),
-  socket: null,
-  openModal: null,
-};
-
-export async function api(path, body) {
-  const options = body === undefined ? {} : {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Sandbox-Token": TOKEN },
-    body: JSON.stringify(body),
-  };
-  const response = await fetch(path, options);
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `request failed (${response.status})`);
-  return data;
-}
-
-export function toast(text, kind = "error") {
-  const el = document.createElement("div");
-  el.className = `toast ${kind}`;
-  el.textContent = text;
-  $("#toasts").append(el);
-  setTimeout(() => el.remove(), 6000);
-}
-
-export function context() {
-  const meta = page.meta || {};
-  return {
-    users: meta.usernames || {},
-    members: Object.fromEntries((meta.users || []).map((u) => [u.id, u.name])),
-    roles: meta.roles || {},
-    channels: Object.fromEntries((meta.channels || []).map((c) => [c.id, c.name])),
-  };
-}
-
-// Answer from /api/command, /api/click ... : open a modal or report that the bot did not answer.
-export function handleOutcome(outcome) {
-  if (outcome.modal) openModal(outcome);
-  else if (!outcome.answered) toast(outcome.error || "This interaction failed");
-}
-
-export async function interact(path, body) {
-  try {
-    handleOutcome(await api(path, { user: page.user, locale: page.locale, ...body }));
-  } catch (error) {
-    toast(error.message);
-  }
-}
 
 // ----- state ------------------------------------------------------------------------------------
 // The chosen server, persona and channel decide which commands the `/` menu shows (as in Discord).
@@ -93,7 +38,7 @@ function renderGuilds() {
 }
 
 function userLabel(u) {
-  const tags = [u.moderator && "moderator", u.curator && "curator"].filter(Boolean);
+  const tags = [u.moderator && t("moderator"), u.curator && t("curator")].filter(Boolean);
   return u.name + (tags.length ? ` (${tags.join(", ")})` : "");
 }
 
@@ -115,15 +60,19 @@ function renderChannels() {
   const current = page.meta.channels.find((c) => c.id === page.channel);
   $("#channel-name").textContent = current?.name || "";
   $("#channel-topic").textContent = current?.topic || "";
-  $("#composer-input").placeholder = `Message #${current?.name || ""}  —  type / for commands`;
+  if (!composer.command) $("#composer-input").placeholder = composer.placeholder();
 }
 
 async function loadMessages() {
   const list = await api(`/api/messages?channel=${page.channel}&user=${page.user}`);
   page.messages = new Map(list.map((m) => [m.id, m]));
+  renderMessages();
+}
+
+function renderMessages() {
   const box = $("#messages");
   box.innerHTML = "";
-  for (const message of list) box.append(messageElement(message));
+  for (const message of page.messages.values()) box.append(messageElement(message));
   box.scrollTop = box.scrollHeight;
 }
 
@@ -133,6 +82,7 @@ function messageElement(message) {
   li.dataset.id = message.id;
   li.innerHTML = renderMessage(message, context());
   applyColours(li);
+  refreshMenus(li);
   return li;
 }
 
@@ -173,7 +123,7 @@ function connect() {
     if (data.type === "ready") { document.body.dataset.live = data.user; firstReady(); }
     else if (data.type === "message_create" || data.type === "message_update") upsert(data.message);
     else if (data.type === "message_delete") remove(data.message);
-    else if (data.type === "commands") loadState();
+    else if (data.type === "commands") loadState().then(renderMessages);
   });
   socket.addEventListener("close", () => {
     $("#connection").classList.remove("live");
@@ -182,90 +132,67 @@ function connect() {
   });
 }
 
-// ----- components, apps menu, modals --------------------------------------------------------------
-function selectedValues(select) {
-  return [...select.selectedOptions].map((o) => o.value).filter((v) => v !== "");
-}
-
-function sendSelect(wrapper) {
-  const values = selectedValues(wrapper.querySelector("select"));
-  const min = Number(wrapper.dataset.min), max = Number(wrapper.dataset.max);
-  if (values.length < min || values.length > max) {
-    toast(`Choose between ${min} and ${max} options`);
-    return;
+// ----- navigation -------------------------------------------------------------------------------
+async function switchTo(change) {
+  try {
+    change();
+    await loadState();
+    await loadMessages();
+    showNav(false);
+  } catch (error) {
+    toast(error.message);
   }
-  interact("/api/select", { message_id: wrapper.dataset.message, custom_id: wrapper.dataset.customId, values });
 }
 
-function onMessagesClick(event) {
-  const target = event.target.closest("[data-action]");
+// A channel mention or a Discord link to a channel or message: go there, and point at the message.
+async function jump(guild, channel, message) {
+  await switchTo(() => {
+    if (guild && guild !== page.guild) { page.guild = guild; }
+    page.channel = channel;
+    page.unread.delete(channel);
+  });
+  if (!message) return;
+  const target = $(`#messages li.message[data-id="${CSS.escape(message)}"]`);
   if (!target) return;
-  if (target.dataset.action === "click") {
-    interact("/api/click", { message_id: target.dataset.message, custom_id: target.dataset.customId });
-  } else if (target.dataset.action === "apply-select") {
-    sendSelect(target.closest(".component-select"));
-  } else if (target.dataset.action === "apps") {
-    openAppsMenu(target);
-  }
+  target.scrollIntoView({ block: "center" });
+  target.classList.add("highlight");
+  setTimeout(() => target.classList.remove("highlight"), 2500);
 }
 
-function onMessagesChange(event) {
-  const select = event.target.closest("select[data-action=select]");
-  if (select && !select.multiple) sendSelect(select.closest(".component-select"));
+// Narrow screens: the sidebar is a drawer opened with the ☰ button.
+function showNav(open) {
+  document.body.classList.toggle("nav-open", open);
+  $("#scrim").hidden = !open;
+  $("#nav-toggle").setAttribute("aria-expanded", String(open));
 }
 
-function openAppsMenu(button) {
-  const menu = $("#menu");
-  const names = page.meta.message_menus || [];
-  menu.innerHTML = `<div class="menu-heading">Apps</div>` + (names.length
-    ? names.map((n) => `<button type="button" class="menu-item" data-name="${escapeHtml(n)}">${escapeHtml(n)}</button>`).join("")
-    : `<div class="menu-empty">No message commands</div>`);
-  const rect = button.getBoundingClientRect();
-  menu.style.top = `${rect.bottom + 4}px`;
-  menu.style.left = `${Math.max(8, rect.right - 240)}px`;
-  menu.dataset.message = button.dataset.message;
-  menu.hidden = false;
-}
-
-function openModal(outcome) {
-  page.openModal = outcome;
-  const dialog = $("#modal");
-  $("#modal-form").innerHTML = renderModal(outcome.modal, context());
-  dialog.showModal();
-  dialog.querySelector("input, textarea, select")?.focus();
-}
-
-async function submitModal(event) {
-  event.preventDefault();
-  const form = $("#modal-form");
-  if (!form.reportValidity()) return;
-  const values = {};
-  for (const el of form.querySelectorAll("[name]")) {
-    values[el.name] = el.dataset.kind === "select" ? selectedValues(el) : el.value;
-  }
-  const opened = page.openModal;
-  $("#modal").close();
-  page.openModal = null;
-  await interact("/api/modal", { interaction_id: opened.interaction_id, values });
+async function setLocale(locale) {
+  page.locale = locale;
+  setLanguage(locale);
+  translatePage();
+  $("#locale-select").value = locale;
+  await loadState();
+  renderMessages();
+  if (composer.command) composer.renderForm();
 }
 
 // ----- wiring -----------------------------------------------------------------------------------
+const files = new PendingFiles({
+  button: $("#attach-button"), input: $("#attach-input"), list: $("#pending-files"),
+  dropZone: $("#chat"), overlay: $("#drop-overlay"), overlayText: $("#drop-text"), toast,
+  channelName: () => page.meta?.channels.find((c) => c.id === page.channel)?.name || "",
+});
+
 const composer = new Composer({
-  page, api, interact, toast, handleOutcome,
+  page, api, interact, toast, handleOutcome, files,
   root: $("#composer"), input: $("#composer-input"), popup: $("#command-popup"),
   form: $("#command-form"), options: $("#command-options"),
 });
 
 function wire() {
-  const switchTo = async (change) => {
-    try {
-      change();
-      await loadState();
-      await loadMessages();
-    } catch (error) {
-      toast(error.message);
-    }
-  };
+  hooks.jump = jump;
+  hooks.chooseCommand = (path, shown) => composer.chooseByPath(path, shown);
+  wireActions();
   $("#channels").addEventListener("click", (event) => {
     const button = event.target.closest("button.channel");
     if (!button) return;
@@ -277,28 +204,16 @@ function wire() {
   $("#user-select").addEventListener("change", (event) => {
     switchTo(() => { page.user = event.target.value; announce(); });
   });
-  $("#locale-select").addEventListener("change", async (event) => {
-    page.locale = event.target.value;
-    await loadState();
-  });
-  $("#messages").addEventListener("click", onMessagesClick);
-  $("#messages").addEventListener("change", onMessagesChange);
-  $("#menu").addEventListener("click", (event) => {
-    const item = event.target.closest(".menu-item");
-    if (!item) return;
-    $("#menu").hidden = true;
-    interact("/api/context", { name: item.dataset.name, message_id: $("#menu").dataset.message });
-  });
-  document.addEventListener("click", (event) => {
-    if (!event.target.closest("#menu, [data-action=apps]")) $("#menu").hidden = true;
-  });
-  $("#modal-form").addEventListener("submit", submitModal);
-  $("#modal-form").addEventListener("click", (event) => {
-    if (event.target.closest("[data-action=modal-cancel]")) { $("#modal").close(); page.openModal = null; }
-  });
+  $("#locale-select").addEventListener("change", (event) => setLocale(event.target.value).catch((e) => toast(e.message)));
+  $("#nav-toggle").addEventListener("click", () => showNav(!document.body.classList.contains("nav-open")));
+  $("#scrim").addEventListener("click", () => showNav(false));
 }
 
 async function main() {
+  page.locale = browserLocale();
+  setLanguage(page.locale);
+  translatePage();
+  $("#locale-select").value = page.locale;
   wire();
   await loadState();
   connect();
@@ -307,4 +222,4 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
-main().catch((error) => toast(`The sandbox page could not start: ${error.message}`));
+main().catch((error) => toast(t("startFailed", { error: error.message })));

@@ -1,8 +1,8 @@
 // The message box: plain messages, the `/` command menu, option fields with autocomplete, and sending.
 
 import { escapeHtml } from "./markdown.js";
+import { t } from "./i18n.js";
 
-const TYPE_LABELS = { 3: "text", 4: "whole number", 5: "true/false", 6: "user", 7: "channel", 8: "role", 9: "user or role", 10: "number", 11: "file" };
 const MAX_LISTED = 200;
 
 function readFile(file) {
@@ -54,6 +54,22 @@ export class Composer {
     else this.reset();
   }
 
+  // A command mention was clicked: open that command, as Discord's client does, if this member has it here.
+  chooseByPath(path, shown = `/${path}`) {
+    const command = this.commands.find((c) => c.path === path);
+    if (!command) { this.toast(t("hiddenCommand", { command: shown })); return; }
+    this.choose(command);
+  }
+
+  placeholder() {
+    const name = this.page.meta?.channels.find((c) => c.id === this.page.channel)?.name || "";
+    return t("messageIn", { channel: name });
+  }
+
+  badge(command) {
+    return command.moderator ? `<span class="badge" title="${escapeHtml(t("modBadgeTitle"))}">${escapeHtml(t("modBadge"))}</span>` : "";
+  }
+
   // ----- choosing a command -----------------------------------------------------------------------
   onInput() {
     const text = this.input.value;
@@ -67,13 +83,13 @@ export class Composer {
 
   renderPopup() {
     if (!this.matches.length) {
-      this.popup.innerHTML = `<div class="popup-empty">No matching commands</div>`;
+      this.popup.innerHTML = `<div class="popup-empty">${escapeHtml(t("noMatch"))}</div>`;
       this.popup.hidden = false;
       return;
     }
-    this.popup.innerHTML = `<div class="popup-heading">Haikei commands</div>` + this.matches.map((c, i) => {
+    this.popup.innerHTML = `<div class="popup-heading">${escapeHtml(t("commandsHeading"))}</div>` + this.matches.map((c, i) => {
       const opts = c.options.map((o) => `<span class="opt${o.required ? " required" : ""}">${escapeHtml(o.display)}</span>`).join("");
-      const lock = c.moderator ? `<span class="badge" title="Discord shows this only to members with the permission it asks for (Manage Server); Haikei checks on the server too">moderators</span>` : "";
+      const lock = this.badge(c);
       return `<div class="command-item${i === this.highlight ? " highlighted" : ""}" data-path="${escapeHtml(c.path)}" role="option">` +
         `<div class="command-line"><span class="command-name">/${escapeHtml(c.display)}</span>${opts}${lock}</div>` +
         `<div class="command-desc">${escapeHtml(c.description)}</div></div>`;
@@ -98,7 +114,10 @@ export class Composer {
         return;
       }
     }
-    if (event.key === "Escape") this.reset();
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    if (!this.popup.hidden) this.popup.hidden = true; // first Esc: only the suggestion list closes
+    else this.reset();
   }
 
   choose(command, runIfSimple = false) {
@@ -114,23 +133,24 @@ export class Composer {
     this.form.hidden = false;
     this.root.classList.add("has-command");
     this.form.querySelector("#command-pill").textContent = `/${c.display}`;
+    this.form.querySelector("#command-badge").innerHTML = this.badge(c);
     this.form.querySelector("#command-description").textContent = c.description;
     this.input.value = "";
-    this.input.placeholder = c.options.length ? "Fill in the options, then press Enter" : "Press Enter to send";
-    this.options.innerHTML = c.options.map((o) => this.fieldHtml(o)).join("") || `<div class="no-options">This command has no options.</div>`;
+    this.input.placeholder = t(c.options.length ? "fillOptions" : "pressEnter");
+    this.options.innerHTML = c.options.map((o) => this.fieldHtml(o)).join("") || `<div class="no-options">${escapeHtml(t("noOptions"))}</div>`;
     (this.options.querySelector("input, select") || this.input).focus();
   }
 
   fieldHtml(o) {
     const id = `opt-${o.name}`;
-    const label = `<label for="${id}"><span class="opt-name">${escapeHtml(o.display)}</span>${o.required ? '<span class="required">*</span>' : ""}<span class="opt-type">${TYPE_LABELS[o.type] || ""}</span></label>`;
+    const label = `<label for="${id}"><span class="opt-name">${escapeHtml(o.display)}</span>${o.required ? '<span class="required">*</span>' : ""}<span class="opt-type">${escapeHtml(t("types")[o.type] || "")}</span></label>`;
     const title = escapeHtml(o.description || "");
     const ctx = this.page.meta;
     let control;
     const choice = (value, text) => `<option value="${escapeHtml(value)}">${escapeHtml(text)}</option>`;
-    const empty = `<option value="">${o.required ? "choose…" : "(none)"}</option>`;
+    const empty = `<option value="">${escapeHtml(t(o.required ? "chooseOne" : "none"))}</option>`;
     if (o.choices?.length) control = `<select id="${id}">${empty}${o.choices.map((x) => choice(x.value, x.name)).join("")}</select>`;
-    else if (o.type === 5) control = `<select id="${id}">${empty}${choice("true", "True")}${choice("false", "False")}</select>`;
+    else if (o.type === 5) control = `<select id="${id}">${empty}${choice("true", t("yes"))}${choice("false", t("no"))}</select>`;
     else if (o.type === 6 || o.type === 9) {
       const users = ctx.users.map((u) => choice(u.id, "@" + u.name));
       const roles = o.type === 9 ? Object.entries(ctx.roles).filter(([, n]) => n !== "@everyone").map(([rid, n]) => choice(rid, "@" + n)) : [];
@@ -175,7 +195,7 @@ export class Composer {
     if (document.activeElement !== input) return;
     box.innerHTML = choices.length
       ? choices.map((c, i) => `<div class="autocomplete-item${i === 0 ? " highlighted" : ""}" data-value="${escapeHtml(String(c.value))}" data-name="${escapeHtml(c.name)}">${escapeHtml(c.name)}</div>`).join("")
-      : `<div class="popup-empty">No suggestions</div>`;
+      : `<div class="popup-empty">${escapeHtml(t("noSuggestions"))}</div>`;
     box.hidden = false;
   }
 
@@ -210,7 +230,8 @@ export class Composer {
       if (picked) this.pickSuggestion(picked);
       else this.send();
     } else if (event.key === "Escape") {
-      if (items.length) this.hideSuggestions(field);
+      event.preventDefault();
+      if (box && !box.hidden) this.hideSuggestions(field); // first Esc: only the suggestion list closes
       else this.reset();
     }
   }
@@ -230,11 +251,14 @@ export class Composer {
   async send() {
     if (!this.command) {
       const text = this.input.value.trim();
-      if (!text) return;
-      if (text.startsWith("/")) { this.onInput(); return; }
+      const files = this.files.pending;
+      if (!text && !files.length) return;
+      if (text.startsWith("/") && !files.length) { this.onInput(); return; }
       try {
-        await this.api("/api/message", { user: this.page.user, channel: this.page.channel, content: text });
+        const attachments = await Promise.all(files.map(readFile));
+        await this.api("/api/message", { user: this.page.user, channel: this.page.channel, content: text, attachments });
         this.input.value = "";
+        this.files.clear();
       } catch (error) {
         this.toast(error.message);
       }
@@ -246,7 +270,7 @@ export class Composer {
       if (file) values[field.dataset.name] = await readFile(file);
     }
     const missing = this.command.options.filter((o) => o.required && !(o.name in values)).map((o) => o.display);
-    if (missing.length) { this.toast(`Fill in: ${missing.join(", ")}`); return; }
+    if (missing.length) { this.toast(t("fillIn", { names: missing.join(", ") })); return; }
     const command = this.command;
     try {
       const outcome = await this.api("/api/command", {
@@ -266,8 +290,7 @@ export class Composer {
     this.root.classList.remove("has-command");
     this.options.innerHTML = "";
     this.input.value = "";
-    const name = this.page.meta?.channels.find((c) => c.id === this.page.channel)?.name || "";
-    this.input.placeholder = `Message #${name}  —  type / for commands`;
+    this.input.placeholder = this.placeholder();
     this.input.focus();
   }
 }

@@ -1,6 +1,8 @@
 // Render Discord message objects (content, embeds, attachments, components) as escaped HTML.
 
 import { escapeHtml, markdown } from "./markdown.js";
+import { t } from "./i18n.js";
+import { selectMenu } from "./select.js";
 
 const BUTTON_STYLES = { 1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium" };
 const AVATAR_COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#9b59b6", "#1abc9c"];
@@ -17,7 +19,7 @@ function colourHex(value) {
 
 function clockTime(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString(document.documentElement.lang === "ja" ? "ja-JP" : "en-US", { hour: "2-digit", minute: "2-digit" });
 }
 
 function safeLink(url) {
@@ -29,7 +31,7 @@ function image(url, alt, cls) {
 }
 
 function blockedImage(part) {
-  return part?.blocked_url ? `<div class="blocked-image">image not loaded (outside this machine): ${escapeHtml(part.blocked_url)}</div>` : "";
+  return part?.blocked_url ? `<div class="blocked-image">${escapeHtml(t("blocked", { url: part.blocked_url }))}</div>` : "";
 }
 
 export function renderEmbed(embed, ctx) {
@@ -63,9 +65,9 @@ export function renderEmbed(embed, ctx) {
 function renderAttachment(att) {
   const url = escapeHtml(att.url);
   if ((att.content_type || "").startsWith("image/")) {
-    return `<a class="attachment-image" href="${url}" target="_blank" rel="noopener"><img src="${url}" alt="${escapeHtml(att.filename)}" loading="lazy"></a>`;
+    return `<a class="attachment-image" href="${url}" target="_blank" rel="noopener" data-filename="${escapeHtml(att.filename)}"><img src="${url}" alt="${escapeHtml(att.filename)}" loading="lazy"></a>`;
   }
-  return `<a class="attachment-file" href="${url}" download>📎 ${escapeHtml(att.filename)} <span class="size">${Math.ceil((att.size || 0) / 1024)} KB</span></a>`;
+  return `<a class="attachment-file" href="${url}" download data-filename="${escapeHtml(att.filename)}"><span class="file-icon" aria-hidden="true"></span>${escapeHtml(att.filename)} <span class="size">${Math.ceil((att.size || 0) / 1024)} KB</span></a>`;
 }
 
 function emoji(e) {
@@ -91,13 +93,11 @@ function selectOptions(c, ctx) {
 }
 
 function renderSelect(c, messageId, ctx) {
-  const multiple = (c.max_values || 1) > 1;
-  const options = selectOptions(c, ctx).map((o) =>
-    `<option value="${escapeHtml(o.value)}"${o.selected ? " selected" : ""}${o.description ? ` title="${escapeHtml(o.description)}"` : ""}>${escapeHtml(o.label)}</option>`);
-  const placeholder = multiple ? "" : `<option value="" disabled selected hidden>${escapeHtml(c.placeholder || "Make a selection")}</option>`;
-  const size = multiple ? ` multiple size="${Math.min(6, options.length)}"` : "";
-  const apply = multiple ? `<button type="button" class="component-button primary" data-action="apply-select">Apply</button>` : "";
-  return `<span class="component-select" data-message="${escapeHtml(messageId)}" data-custom-id="${escapeHtml(c.custom_id)}" data-min="${c.min_values ?? 1}" data-max="${c.max_values ?? 1}"><select data-action="select" aria-label="${escapeHtml(c.placeholder || "select")}"${size}${c.disabled ? " disabled" : ""}>${placeholder}${options.join("")}</select>${apply}</span>`;
+  const attrs = `data-message="${escapeHtml(messageId)}" data-custom-id="${escapeHtml(c.custom_id)}"`;
+  return selectMenu({
+    options: selectOptions(c, ctx), min: c.min_values ?? 1, max: c.max_values ?? 1,
+    placeholder: c.placeholder, disabled: c.disabled, attrs,
+  });
 }
 
 function renderComponent(c, messageId, ctx) {
@@ -124,21 +124,23 @@ export function applyColours(root) {
 export function renderMessage(msg, ctx) {
   const author = msg.author || {};
   const name = escapeHtml(author.global_name || author.username || "unknown");
-  const used = msg.command && msg.interaction_metadata?.user
-    ? `<div class="used-command">↱ <span class="used-by">${escapeHtml(msg.interaction_metadata.user.username)}</span> used <span class="command-mention">${escapeHtml(msg.command)}</span></div>`
+  const command = msg.command && (ctx.displays?.[msg.command.slice(1)] ? `/${ctx.displays[msg.command.slice(1)]}` : msg.command);
+  const used = command && msg.interaction_metadata?.user
+    ? `<div class="used-command">↱ ${t("used", { user: `<span class="used-by">${escapeHtml(msg.interaction_metadata.user.username)}</span>`, command: `<span class="command-mention">${escapeHtml(command)}</span>` })}</div>`
     : "";
   const body = [];
-  if (msg.loading) body.push(`<div class="thinking">${name} is thinking…</div>`);
+  if (msg.loading) body.push(`<div class="thinking">${escapeHtml(t("thinking", { name: author.global_name || author.username || "" }))}</div>`);
   if (msg.content) body.push(`<div class="content">${markdown(msg.content, ctx)}</div>`);
   for (const embed of msg.embeds || []) body.push(renderEmbed(embed, ctx));
-  if (msg.attachments?.length) body.push(`<div class="attachments">${msg.attachments.map(renderAttachment).join("")}</div>`);
+  const files = (msg.attachments || []).filter((a) => !a.in_embed);
+  if (files.length) body.push(`<div class="attachments">${files.map(renderAttachment).join("")}</div>`);
   if (msg.components?.length) body.push(`<div class="components">${msg.components.map((c) => renderComponent(c, msg.id, ctx)).join("")}</div>`);
-  if (msg.visible_to) body.push(`<div class="ephemeral-note">Only you can see this</div>`);
-  const edited = msg.edited_timestamp && !msg.loading ? ` <span class="edited">(edited)</span>` : "";
+  if (msg.visible_to) body.push(`<div class="ephemeral-note">${escapeHtml(t("onlyYou"))}</div>`);
+  const edited = msg.edited_timestamp && !msg.loading ? ` <span class="edited">${escapeHtml(t("edited"))}</span>` : "";
   const bot = author.bot ? `<span class="bot-tag">APP</span>` : "";
   return `${used}<div class="message-main"><div class="avatar" data-colour="${avatarColour(author.id)}">${escapeHtml((author.username || "?").slice(0, 1).toUpperCase())}</div>` +
     `<div class="message-body"><div class="message-head"><span class="author">${name}</span>${bot}<span class="time">${escapeHtml(clockTime(msg.timestamp))}</span>${edited}` +
-    `<button type="button" class="message-apps" data-action="apps" data-message="${escapeHtml(msg.id)}" title="Apps">⋯</button></div>${body.join("")}</div></div>`;
+    `<button type="button" class="message-apps" data-action="apps" data-message="${escapeHtml(msg.id)}" title="${escapeHtml(t("apps"))}" aria-label="${escapeHtml(t("apps"))}">⋯</button></div>${body.join("")}</div></div>`;
 }
 
 // ----- modals -----------------------------------------------------------------------------------
@@ -151,9 +153,12 @@ function modalField(c, label, description) {
     return `<div class="modal-field">${head}${input}</div>`;
   }
   if ([3, 5, 6, 7, 8].includes(c.type)) {
-    const options = (c.options || []).map((o) => `<option value="${escapeHtml(o.value)}"${o.default ? " selected" : ""}>${escapeHtml(o.label)}</option>`);
-    const multiple = (c.max_values || 1) > 1 ? " multiple" : "";
-    return `<div class="modal-field">${head}<select id="modal-${id}" name="${id}" data-kind="select"${multiple}>${multiple ? "" : '<option value="">—</option>'}${options.join("")}</select></div>`;
+    const options = (c.options || []).map((o) => ({ value: o.value, label: o.label, description: o.description, selected: o.default }));
+    const menu = selectMenu({
+      options, min: c.min_values ?? (c.required === false ? 0 : 1), max: c.max_values ?? 1,
+      placeholder: c.placeholder, kind: "form", attrs: `id="modal-${id}" data-name="${id}"`,
+    });
+    return `<div class="modal-field">${head}${menu}</div>`;
   }
   return "";
 }
@@ -167,5 +172,5 @@ function modalComponent(c, ctx) {
 
 export function renderModal(modal, ctx) {
   return `<h2 class="modal-title">${escapeHtml(modal.title)}</h2><div class="modal-fields">${(modal.components || []).map((c) => modalComponent(c, ctx)).join("")}</div>` +
-    `<div class="modal-actions"><button type="button" value="cancel" class="component-button secondary" data-action="modal-cancel">Cancel</button><button type="submit" value="submit" class="component-button primary" id="modal-submit">Submit</button></div>`;
+    `<div class="modal-actions"><button type="button" value="cancel" class="component-button secondary" data-action="modal-cancel">${escapeHtml(t("cancel"))}</button><button type="submit" value="submit" class="component-button primary" id="modal-submit">${escapeHtml(t("submit"))}</button></div>`;
 }
