@@ -19,6 +19,7 @@ from bot.errors import Tree
 from bot.extensions import EXTENSIONS
 from bot.i18n import Catalogs, Translator
 from bot.migrations import core
+from bot.replies import command_ids
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Haikei(commands.Bot):
         await self.tree.set_translator(Translator(self.i18n))
         await self.load_feature_extensions()
         self.register_dynamic_items()
+        scopes = sync_scopes(self.settings.dev_guild_id, self.settings.curator_guild_id)
         synced = [
             await sync_if_changed(
                 self.tree,
@@ -85,11 +87,17 @@ class Haikei(commands.Bot):
                 force=self.force_sync,
                 copy_global=copy_global,
             )
-            for guild_id, copy_global in sync_scopes(
-                self.settings.dev_guild_id, self.settings.curator_guild_id
-            )
+            for guild_id, copy_global in scopes
         ]
         self.synced_on_start = any(synced)
+        await self.learn_command_ids([guild_id for guild_id, _ in scopes])
+
+    async def learn_command_ids(self, guild_ids: list[int | None]) -> None:
+        """Learn the registered commands' ids, so replies can mention commands (``bot.replies.text``)."""
+        try:
+            await command_ids(self).refresh(self.tree, guild_ids)
+        except Exception:  # replies then name commands in backticks, as before
+            log.warning("Could not learn the command ids for command mentions", exc_info=True)
 
     async def load_feature_extensions(self) -> None:
         """Load each cog; one that fails is logged with its traceback and the rest still load."""

@@ -4,7 +4,7 @@ for the user, with commands written as Discord command mentions.
 Catalog texts name commands in backticks (`` `/config modrole` ``). ``text`` turns each one that is a synced
 command into a command mention (``</config modrole:ID>``), which Discord renders clickable and in the reader's
 language (``/設定 modrole``…) and which never pings. Ids come from ``command_ids(client)``, filled by
-``CommandIds.refresh`` after the bot is ready; before that, or for paths that are not commands, text is left as
+``CommandIds.refresh`` in ``setup_hook`` right after the command sync; before that, or for paths that are not commands, text is left as
 written. A path followed by options (`` `/alerts enable feed:3` ``) keeps the options in backticks after it.
 """
 

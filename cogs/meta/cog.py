@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,10 +11,9 @@ from discord.ext import commands
 
 from bot import __version__, guild_settings
 from bot.checks import moderator_only, staff_group
-from bot.command_sync import sync_scopes
 from bot.embeds import FIELD_LIMIT
 from bot.i18n import language_of
-from bot.replies import command_ids, ephemeral, link_commands, send, text
+from bot.replies import ephemeral, link_commands, send, text
 from cogs.meta.help_text import group_lines, pack_lines
 
 if TYPE_CHECKING:
@@ -40,25 +38,6 @@ class Meta(commands.Cog):
 
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
-        self._learning: asyncio.Task[None] | None = None
-
-    async def cog_load(self) -> None:
-        self._learning = asyncio.create_task(self.learn_command_ids(), name="haikei-command-ids")
-
-    async def cog_unload(self) -> None:
-        if self._learning is not None:
-            self._learning.cancel()
-
-    async def learn_command_ids(self) -> None:
-        """Once connected (the tree is synced by then), learn the command ids that replies mention commands by:
-        global ones and those of every server the bot syncs to (the curators' server's ``/curate``)."""
-        await self.bot.wait_until_ready()
-        settings = self.bot.settings
-        scopes = [guild for guild, _ in sync_scopes(settings.dev_guild_id, settings.curator_guild_id)]
-        try:
-            await command_ids(self.bot).refresh(self.bot.tree, scopes)
-        except Exception:  # replies then name commands in backticks, as before
-            log.warning("Could not learn the command ids for command mentions", exc_info=True)
 
     def describe(self, command: app_commands.Command, locale: discord.Locale) -> str:
         lang = language_of(locale)
@@ -155,6 +134,6 @@ class Meta(commands.Cog):
         for cog in self.bot.cogs.values():
             extra = getattr(cog, "config_fields", None)
             if extra is not None:
-                for name_key, value in await extra(interaction.guild_id):
+                for name_key, value in await extra(interaction.guild_id, interaction.locale):
                     embed.add_field(name=text(interaction, name_key), value=value or none, inline=False)
         await ephemeral(interaction, embed=embed)
