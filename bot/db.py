@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlite_utils import Database, Migrations
 
@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 
 def open_database(path: Path | str | None) -> Database:
@@ -67,6 +68,15 @@ class AsyncDatabase:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: fn(self.db, *args, **kwargs))
 
+    def group_commit(
+        self,
+        fn: Callable[[Database, list[Item]], Sequence[T | BaseException]],
+        *,
+        max_items: int = 500,
+    ) -> GroupCommit[Item, T]:
+        """A :class:`GroupCommit` that hands items to ``fn`` on this database's thread, many at a time."""
+        return GroupCommit(self, fn, max_items=max_items)
+
     async def migrate(self, *sets: Migrations) -> list[str]:
         """Apply migration sets on the database thread."""
         return await self.run(apply_migrations, *sets)
@@ -79,3 +89,64 @@ class AsyncDatabase:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._executor.shutdown, True)
         self.db.conn.close()
+
+
+class GroupCommit(Generic[Item, T]):
+    """Many small writes, one transaction: ``await batch.submit(item)`` returns ``item``'s own result.
+
+    Items submitted while the database thread is busy wait together, then ``fn(db, items)`` runs once on that
+    thread (at most ``max_items`` at a time) and must commit before returning a result per item, in order: a
+    value, or an exception for that item alone (raised to its waiter only). If ``fn`` raises, every item of the
+    call gets the error. So a waiter hears back only after its item is committed, and a burst of writes costs
+    one commit per batch instead of one per item. There is no timer: an idle queue commits at once, and the
+    batch grows by itself while a commit is running. Items reach ``fn`` in the order they were submitted;
+    calls of :meth:`AsyncDatabase.run` interleave with whole batches, never inside one.
+    """
+
+    def __init__(
+        self,
+        adb: AsyncDatabase,
+        fn: Callable[[Database, list[Item]], Sequence[T | BaseException]],
+        *,
+        max_items: int = 500,
+    ) -> None:
+        if max_items < 1:
+            raise ValueError("max_items must be at least 1")
+        self.adb = adb
+        self.fn = fn
+        self.max_items = max_items
+        self.batches = 0  # calls of fn so far (for figures and tests)
+        self._queue: list[tuple[Item, asyncio.Future[T]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    def submit(self, item: Item) -> asyncio.Future[T]:
+        """Queue ``item``; the future resolves once its batch is committed (cancelling it cancels no write)."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append((item, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain(), name="db-group-commit")
+        return future
+
+    async def flush(self) -> None:
+        """Wait until everything submitted so far has been committed (or failed)."""
+        while self._worker is not None and not self._worker.done():
+            await asyncio.shield(self._worker)
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self.max_items], self._queue[self.max_items :]
+            items = [item for item, _ in batch]
+            try:
+                results: Sequence[T | BaseException] = await self.adb.run(self.fn, items)
+                if len(results) != len(items):
+                    raise RuntimeError(f"{self.fn!r} returned {len(results)} results for {len(items)} items")
+            except Exception as exc:  # the whole call failed: nothing of this batch is known to be committed
+                results = [exc] * len(items)
+            self.batches += 1
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():  # the waiter gave up; its write stands
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)

@@ -95,6 +95,7 @@ class Polls(PollManagement, commands.Cog):
         self.scheduler.stop()
         self.live.cancel()
         with contextlib.suppress(RuntimeError):  # the database already closed: nothing more to do
+            await self.voting.ballots.flush()  # ballots already queued are committed before the keys close
             await self.bot.db.run(lambda _db: self.keys.close())
 
     async def about_counts(self) -> dict[str, int]:

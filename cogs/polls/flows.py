@@ -64,9 +64,15 @@ class BallotFlow(ErrorReportingView):
         await self.show(interaction)
 
     async def on_confirm(self, interaction: discord.Interaction) -> None:
-        receipt = await self.voting.record(interaction, self.poll.id, self.ballot())
+        pending = self.voting.cast(interaction, self.poll.id, self.ballot())
+        receipt = self.voting.receipt(
+            interaction, await self.voting.committed(interaction, pending, update=True)
+        )
         self.stop()
-        await interaction.response.edit_message(content=receipt, view=None)
+        if interaction.response.is_done():  # acknowledged while the database was busy
+            await interaction.edit_original_response(content=receipt, view=None)
+        else:
+            await interaction.response.edit_message(content=receipt, view=None)
 
 
 class RankFlow(BallotFlow):

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import Poll
-from cogs.polls.voter_keys import legacy_voter_key, sealed_key, secret_voter_key
+from cogs.polls.voter_keys import legacy_voter_key, public_voter_key, sealed_key, secret_voter_key
 
 
 def _has_ballots(db: Database, poll_id: int) -> bool:
@@ -44,6 +44,13 @@ def secret_ballot_key(
     if poll_key is None and create and not _has_ballots(db, poll.id):
         poll_key = keys.create(poll.id)  # synced to disk before the ballot that depends on it
     return secret_voter_key(poll_key, poll.id, user_id) if poll_key is not None else None
+
+
+def ballot_key(db: Database, keys: BallotKeys, poll: Poll, user_id: int, *, create: bool) -> str | None:
+    """The key of the member's ballot in ``poll``: their user id in a public poll, else the secret key."""
+    if poll.secret:
+        return secret_ballot_key(db, keys, poll, user_id, create=create)
+    return public_voter_key(user_id)
 
 
 def seal(db: Database, poll_id: int) -> None:

@@ -1,4 +1,5 @@
 """Poll, ballot and audit storage: plain functions taking a sqlite-utils ``Database``; writes commit on return.
+Votes and removals are written by :mod:`cogs.polls.ballot_box`, many per transaction.
 
 Secret ballots store no user id, name or time. While the poll is open a ballot's key is an HMAC of the member
 under the poll's own random key (in :class:`~cogs.polls.ballot_keys.BallotKeys`, a separate file); at close the
@@ -22,15 +23,12 @@ from cogs.polls.model import (
     Poll,
     PollSettings,
     State,
-    VoteOutcome,
     decode_choices,
-    encode_choices,
     encode_options,
-    normalize_choices,
 )
 from cogs.polls.schema import migrations as migrations  # the polls migration set, re-exported
-from cogs.polls.secrecy import forget, seal, secret_ballot_key
-from cogs.polls.voter_keys import Voter, public_voter_key
+from cogs.polls.secrecy import ballot_key, forget, seal
+from cogs.polls.voter_keys import Voter
 
 
 @dataclass(frozen=True)
@@ -111,74 +109,12 @@ def _polls_where(db: Database, where: str, params: Sequence[Any]) -> list[Poll]:
     return [Poll.from_row(dict(zip(cols, row, strict=True))) for row in rows]
 
 
-def _ballot_key(db: Database, keys: BallotKeys, poll: Poll, user_id: int, *, create: bool) -> str | None:
-    if poll.secret:
-        return secret_ballot_key(db, keys, poll, user_id, create=create)
-    return public_voter_key(user_id)
-
-
-def cast_vote(
-    db: Database,
-    keys: BallotKeys,
-    poll_id: int,
-    guild_id: int | None,
-    voter: Voter,
-    choices: Choices,
-    member_role_ids: Sequence[int],
-) -> tuple[VoteOutcome, Poll | None, Choices | None]:
-    """Check and record one ballot (insert or replace this voter's) in one transaction.
-
-    Secret polls store only the ballot key and the choices: no user id, name or time.
-    """
-    poll = get_poll(db, poll_id)
-    if poll is None or poll.guild_id != guild_id:
-        return VoteOutcome.NOT_FOUND, None, None
-    if not poll.is_open or poll.closes_at <= time.time():
-        return VoteOutcome.CLOSED, poll, None
-    if poll.eligible_role_id is not None and poll.eligible_role_id not in member_role_ids:
-        return VoteOutcome.NOT_ELIGIBLE, poll, None
-    normalized = normalize_choices(poll, choices)
-    if normalized is None:
-        return VoteOutcome.INVALID, poll, None
-    key = _ballot_key(db, keys, poll, voter.user_id, create=True)
-    if key is None:
-        return VoteOutcome.UNAVAILABLE, poll, None
-    if poll.secret:
-        row = [poll_id, key, None, None, encode_choices(normalized), None]
-    else:
-        row = [poll_id, key, voter.user_id, voter.name, encode_choices(normalized), time.time()]
-    with db.conn:
-        db.execute(
-            """INSERT INTO ballots (poll_id, voter_key, user_id, user_name, choices, voted_at)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (poll_id, voter_key) DO UPDATE SET
-                   user_name = excluded.user_name, choices = excluded.choices, voted_at = excluded.voted_at""",
-            row,
-        )
-    return VoteOutcome.RECORDED, poll, normalized
-
-
-def remove_vote(
-    db: Database, keys: BallotKeys, poll_id: int, voter: Voter
-) -> tuple[Poll | None, bool | None]:
-    """Delete this voter's ballot while the poll is open: (poll, whether there was one — None: can't tell)."""
-    poll = get_poll(db, poll_id)
-    if poll is None or not poll.is_open:
-        return poll, False
-    key = _ballot_key(db, keys, poll, voter.user_id, create=False)
-    if key is None:
-        return poll, None if ballot_count(db, poll_id) else False
-    with db.conn:
-        cursor = db.execute("DELETE FROM ballots WHERE poll_id = ? AND voter_key = ?", [poll_id, key])
-    return poll, cursor.rowcount > 0
-
-
 def get_ballot(db: Database, keys: BallotKeys, poll_id: int, voter: Voter) -> Choices | None:
     """This voter's current ballot (found through their key, never stored with them; gone after close)."""
     poll = get_poll(db, poll_id)
     if poll is None or (poll.secret and not poll.is_open):
         return None
-    key = _ballot_key(db, keys, poll, voter.user_id, create=False)
+    key = ballot_key(db, keys, poll, voter.user_id, create=False)
     row = db.execute(
         "SELECT choices FROM ballots WHERE poll_id = ? AND voter_key = ?", [poll_id, key]
     ).fetchone()

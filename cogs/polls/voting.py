@@ -1,13 +1,20 @@
 """What happens when a member clicks a poll component: vote, remove a vote, see results, start a ballot flow.
 
-The hot path is one database call (check + upsert in one transaction) and then the acknowledgement, so
-each click is answered quickly even under a burst. Nothing here logs who chose what.
+The hot path: the ballot joins the next group commit (every vote and removal waiting while the database thread
+was busy, written in one transaction), and once it is committed the member's one answer says what they chose.
+Should the commit not be done ``ack_budget`` seconds after the click (a busy or stalled database), the click is
+acknowledged first with a private "thinking" response, which the receipt then replaces: Discord's 3-second
+deadline never depends on the database, and nobody is told "Your vote: …" before their ballot is committed.
+Answers go out at most ``REPLIES_IN_FLIGHT`` at a time, in click order: a burst of thousands of clicks then
+reuses a few connections instead of opening one each. Nothing here logs who chose what.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -15,6 +22,7 @@ from bot.checks import is_moderator, role_ids
 from bot.errors import NotFound, UserFacingError
 from bot.replies import NO_PINGS, text
 from cogs.polls import store
+from cogs.polls.ballot_box import Cast, Removal, Request, Result, write_ballots
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.flows import RankFlow, ScoreFlow
 from cogs.polls.live import LiveUpdater
@@ -28,6 +36,9 @@ if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
+
+ACK_BUDGET = 1.5  # seconds after a click by which a vote still not committed is acknowledged with a deferral
+REPLIES_IN_FLIGHT = 64  # vote answers sent concurrently (the rest wait their turn, in order)
 
 
 async def check_results_visible(interaction: discord.Interaction, poll: Poll, turnout: int) -> None:
@@ -50,7 +61,14 @@ class Voting:
         self.publisher = publisher
         self.live = live
         self.votes_recorded = 0
+        self.deferred = 0  # clicks acknowledged before their ballot was committed
+        self.ack_budget = ACK_BUDGET
+        self.ballots = bot.db.group_commit(self._write)
+        self._replies = asyncio.Semaphore(REPLIES_IN_FLIGHT)
         self._past_live: set[int] = set()  # open polls past live edits whose message lost its count
+
+    def _write(self, db: Any, requests: list[Request]) -> list[Result | Exception]:
+        return write_ballots(db, self.keys, requests)
 
     def changed(self, poll: Poll) -> None:
         """A ballot was cast, changed or removed: refresh the message while votes keep it current. Past that
@@ -65,17 +83,16 @@ class Voting:
     def voter(interaction: discord.Interaction) -> Voter:
         return Voter(interaction.user.id, interaction.user.display_name)
 
-    async def record(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> str:
-        """Store the ballot (committed before returning) and return the receipt text; raise if refused."""
-        outcome, poll, saved = await self.bot.db.run(
-            store.cast_vote,
-            self.keys,
-            poll_id,
-            interaction.guild_id,
-            self.voter(interaction),
-            choices,
-            role_ids(interaction.user),
+    def cast(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> asyncio.Future[Any]:
+        """Queue the member's ballot for the next group commit; the future resolves once it is committed."""
+        voter = self.voter(interaction)
+        return self.ballots.submit(
+            Cast(poll_id, interaction.guild_id, voter, choices, tuple(role_ids(interaction.user)))
         )
+
+    def receipt(self, interaction: discord.Interaction, result: Any) -> str:
+        """What the member is told about their committed ballot; raises the refusal if it was refused."""
+        outcome, poll, saved = result
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
             self.votes_recorded += 1
             self.changed(poll)
@@ -84,6 +101,40 @@ class Voting:
                 receipt += "\n" + text(interaction, "polls.vote.secret_receipt")
             return receipt[:2000]
         raise self._refusal(outcome, poll)
+
+    async def committed(
+        self, interaction: discord.Interaction, pending: asyncio.Future[Any], *, update: bool = False
+    ) -> Any:
+        """``pending``'s result; if it is not committed ``ack_budget`` seconds after the click, the click is
+        acknowledged first, so the answer that follows edits that response: privately "thinking", or with
+        ``update`` a deferred update of the clicked (ballot flow) message."""
+        if pending.done():
+            return pending.result()
+        deferral: asyncio.Task[None] | None = None
+
+        def late() -> None:
+            nonlocal deferral
+            if not pending.done() and not interaction.response.is_done():
+                self.deferred += 1
+                ack = interaction.response.defer(ephemeral=not update, thinking=not update)
+                deferral = asyncio.create_task(ack)
+
+        age = max(0.0, time.time() - interaction.created_at.timestamp())
+        timer = asyncio.get_running_loop().call_later(max(0.0, self.ack_budget - age), late)
+        try:
+            return await pending
+        finally:
+            timer.cancel()  # (a timer per click, not asyncio.wait: this runs thousands of times per burst)
+            if deferral is not None:
+                await deferral  # the answer edits the deferred response, so the deferral must be done
+
+    async def answer(self, interaction: discord.Interaction, content: str) -> None:
+        """The member's private answer: the response, or the edit of a deferred one (a few at a time)."""
+        async with self._replies:
+            if interaction.response.is_done():
+                await interaction.edit_original_response(content=content, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(content, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @staticmethod
     def _refusal(outcome: VoteOutcome, poll: Poll | None) -> UserFacingError:
@@ -98,12 +149,13 @@ class Voting:
         return UserFacingError("polls.vote.invalid")
 
     async def vote(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> None:
-        """A button or select vote: record, then acknowledge with the member's ballot."""
-        receipt = await self.record(interaction, poll_id, choices)
-        await interaction.response.send_message(receipt, ephemeral=True, allowed_mentions=NO_PINGS)
+        """A button or select vote: commit it (with the others of the moment), then tell the member."""
+        pending = self.cast(interaction, poll_id, choices)
+        await self.answer(interaction, self.receipt(interaction, await self.committed(interaction, pending)))
 
     async def remove(self, interaction: discord.Interaction, poll_id: int) -> None:
-        poll, removed = await self.bot.db.run(store.remove_vote, self.keys, poll_id, self.voter(interaction))
+        pending = self.ballots.submit(Removal(poll_id, self.voter(interaction)))
+        poll, removed = await self.committed(interaction, pending)
         if poll is None or poll.guild_id != interaction.guild_id:
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:
@@ -113,7 +165,7 @@ class Voting:
         if removed:
             self.changed(poll)
         key = "polls.vote.removed" if removed else "polls.vote.nothing_to_remove"
-        await interaction.response.send_message(text(interaction, key), ephemeral=True)
+        await self.answer(interaction, text(interaction, key))
 
     async def show_results(self, interaction: discord.Interaction, poll_id: int) -> None:
         """Current results, privately; during a hidden poll only for moderators."""

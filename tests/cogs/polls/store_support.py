@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cogs.polls import store
+from cogs.polls import ballot_box, store
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import VoteOutcome
 from cogs.polls.options import parse_options
@@ -40,7 +40,7 @@ def new_poll(db: Database, **overrides: Any) -> int:
 def vote(
     db: Database, keys: BallotKeys, poll_id: int, user: int, choices: Any, *, roles=(), guild=GUILD
 ) -> VoteOutcome:
-    return store.cast_vote(db, keys, poll_id, guild, voter(user), choices, list(roles))[0]
+    return ballot_box.cast_vote(db, keys, poll_id, guild, voter(user), choices, list(roles))[0]
 
 
 def voter(user: int) -> Voter:

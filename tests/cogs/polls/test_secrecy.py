@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
-from cogs.polls import secrecy, store
+from cogs.polls import ballot_box, secrecy, store
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import VoteOutcome, decode_choices, encode_choices
 from cogs.polls.options import parse_options
@@ -107,7 +107,7 @@ def test_a_lost_key_refuses_votes_instead_of_counting_twice(db: Database, keys: 
     assert vote(db, keys, pid, 7, [0]) is VoteOutcome.RECORDED
     keys.destroy([pid])  # the key file was lost or restored from an older backup
     assert vote(db, keys, pid, 7, [1]) is VoteOutcome.UNAVAILABLE
-    assert store.remove_vote(db, keys, pid, voter(7))[1] is None
+    assert ballot_box.remove_vote(db, keys, pid, voter(7))[1] is None
     assert store.ballots(db, pid) == [[0]]
     fresh = secret_poll(db)  # no ballots yet: a new key is safe
     assert vote(db, keys, fresh, 7, [1]) is VoteOutcome.RECORDED

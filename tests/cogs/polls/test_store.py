@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
-from cogs.polls import edit_store, store
+from cogs.polls import ballot_box, edit_store, store
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.edit_store import EditOutcome
 from cogs.polls.model import EditNote, State, VoteOutcome
@@ -30,8 +30,8 @@ def test_vote_upserts_one_ballot_per_member(db: Database, keys: BallotKeys) -> N
     assert vote(db, keys, pid, 8, [1]) is VoteOutcome.RECORDED
     assert sorted(store.ballots(db, pid)) == [[1], [1]]
     assert store.get_ballot(db, keys, pid, voter(7)) == [1]
-    assert store.remove_vote(db, keys, pid, voter(7))[1]
-    assert not store.remove_vote(db, keys, pid, voter(7))[1]
+    assert ballot_box.remove_vote(db, keys, pid, voter(7))[1]
+    assert not ballot_box.remove_vote(db, keys, pid, voter(7))[1]
     assert store.ballot_count(db, pid) == 1
 
 
@@ -70,7 +70,7 @@ def test_closed_other_guild_and_eligibility(db: Database, keys: BallotKeys) -> N
     assert store.close_poll(db, keys, pid, None)
     assert not store.close_poll(db, keys, pid, None)
     assert vote(db, keys, pid, 8, [0], roles=[ROLE]) is VoteOutcome.CLOSED
-    assert not store.remove_vote(db, keys, pid, voter(7))[1]
+    assert not ballot_box.remove_vote(db, keys, pid, voter(7))[1]
     assert store.get_guild_poll(db, 222, pid) is None
     assert store.reopen_poll(db, pid, 1, time.time() + 60)
     assert store.get_poll(db, pid).state is State.OPEN  # type: ignore[union-attr]
