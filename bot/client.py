@@ -1,4 +1,8 @@
-"""The Bot subclass: dependencies injected, start-up work in ``setup_hook`` in one fixed order."""
+"""The Bot subclass: dependencies injected, start-up work in ``setup_hook`` in one fixed order.
+
+Haikei is an ``AutoShardedBot``: one process runs every shard of ``SHARD_COUNT`` (default: Discord's
+recommendation) or the ``SHARD_IDS`` range it is given; cogs and their background jobs exist once per process.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import __version__
+from bot import __version__, leases
 from bot.command_sync import sync_if_changed, sync_scopes
 from bot.db import AsyncDatabase
 from bot.endpoint import discover_gateway, set_api_base
@@ -21,6 +25,7 @@ from bot.i18n import Catalogs, Translator
 from bot.migrations import core
 from bot.replies import command_ids
 from bot.settings import Settings
+from bot.sharding import IDENTIFY_INTERVAL, IdentifyPacer, describe_shards
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +33,12 @@ USER_AGENT = f"Haikei/{__version__} (Discord bot; +https://github.com/haikei-bot
 CORE_LOCALES = Path(__file__).parent / "locales"
 
 
-class Haikei(commands.Bot):
-    """Haikei. Settings, database and extensions are passed in; nothing is read from globals."""
+class Haikei(commands.AutoShardedBot):
+    """Haikei. Settings, database and extensions are passed in; nothing is read from globals.
+
+    ``identify_interval``: seconds between two IDENTIFYs of one rate-limit bucket (Discord's 5 s; the local
+    emulator can be told a shorter one, and ``bot.sandbox.harness.running`` tells the bot).
+    """
 
     def __init__(
         self,
@@ -38,6 +47,7 @@ class Haikei(commands.Bot):
         *,
         extensions: Iterable[str] = EXTENSIONS,
         force_sync: bool = False,
+        identify_interval: float = IDENTIFY_INTERVAL,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -45,6 +55,8 @@ class Haikei(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=Tree,
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )
         self.settings = settings
         self.db = db
@@ -56,6 +68,9 @@ class Haikei(commands.Bot):
         self.failed_extensions: dict[str, BaseException] = {}
         self.synced_on_start: bool | None = None
         self._http_session: aiohttp.ClientSession | None = None
+        self.identify_pacer = IdentifyPacer(identify_interval)
+        self.lease_owner = leases.owner_for(db)  # who this process is when it takes a job's lease
+        self.recommended_shards: int | None = None
 
     @property
     def http_session(self) -> aiohttp.ClientSession:
@@ -73,24 +88,62 @@ class Haikei(commands.Bot):
         self._http_session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
         if self.settings.is_custom_api:
             await discover_gateway(self.settings.discord_api_base, self.http.token or "", self._http_session)
-        await self.db.migrate(core)
-        await self.tree.set_translator(Translator(self.i18n))
-        await self.load_feature_extensions()
-        self.register_dynamic_items()
-        scopes = sync_scopes(self.settings.dev_guild_id, self.settings.curator_guild_id)
-        synced = [
-            await sync_if_changed(
-                self.tree,
-                self.db,
-                application_id=self.application_id or 0,
-                guild_id=guild_id,
-                force=self.force_sync,
-                copy_global=copy_global,
-            )
-            for guild_id, copy_global in scopes
-        ]
+        await self.plan_shards()
+        # processes of other shard ranges on this database set it up one after the other (bot.leases)
+        async with leases.exclusive_start(self.settings.database_path):
+            await self.db.migrate(core)
+            await self.tree.set_translator(Translator(self.i18n))
+            await self.load_feature_extensions()
+            self.register_dynamic_items()
+            scopes = sync_scopes(self.settings.dev_guild_id, self.settings.curator_guild_id)
+            synced = [
+                await sync_if_changed(
+                    self.tree,
+                    self.db,
+                    application_id=self.application_id or 0,
+                    guild_id=guild_id,
+                    force=self.force_sync,
+                    copy_global=copy_global,
+                )
+                for guild_id, copy_global in scopes
+            ]
         self.synced_on_start = any(synced)
         await self.learn_command_ids([guild_id for guild_id, _ in scopes])
+
+    async def plan_shards(self) -> None:
+        """Ask Discord (GET /gateway/bot) how many shards it recommends and how many may IDENTIFY at once."""
+        recommended, _url, limits = await self.http.get_bot_gateway()
+        self.recommended_shards = recommended
+        self.identify_pacer.max_concurrency = max(1, int(limits.get("max_concurrency") or 1))
+        if self.shard_count is None:
+            self.shard_count = recommended
+        elif self.shard_count < recommended:
+            log.warning(
+                "SHARD_COUNT=%d is below the %d shards Discord recommends: a shard with too many servers is"
+                " refused (close code 4011, sharding required)",
+                self.shard_count,
+                recommended,
+            )
+        ids = self.shard_ids or range(self.shard_count)
+        log.info(
+            "Running shards %s (Discord recommends %d; %s session starts left; %d may identify at once)",
+            describe_shards(ids, self.shard_count),
+            recommended,
+            limits.get("remaining", "?"),
+            self.identify_pacer.max_concurrency,
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait until this shard's rate-limit bucket may IDENTIFY (``bot.sharding``)."""
+        await self.identify_pacer.wait(shard_id)
+
+    @property
+    def identify_interval(self) -> float:
+        return self.identify_pacer.interval
+
+    @identify_interval.setter
+    def identify_interval(self, seconds: float) -> None:
+        self.identify_pacer.interval = seconds
 
     async def learn_command_ids(self, guild_ids: list[int | None]) -> None:
         """Learn the registered commands' ids, so replies can mention commands (``bot.replies.text``)."""

@@ -20,3 +20,13 @@ def _guild_settings(db: Database) -> None:
 def _meta(db: Database) -> None:
     """Key/value facts about the bot itself, e.g. the hash of the last command tree synced."""
     db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+@core(name="0003_leases")
+def _leases(db: Database) -> None:
+    """Who runs each once-per-bot job (feed poller, poll deadlines) until when (``bot.leases``)."""
+    db["leases"].create(
+        {"name": str, "owner": str, "expires_at": float, "acquired_at": float},
+        pk="name",
+        not_null={"name", "owner", "expires_at", "acquired_at"},
+    )

@@ -15,6 +15,7 @@ from bot.endpoint import DISCORD_API_BASE
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_SNOWFLAKE = 2**64 - 1
+MAX_SHARDS = 16_384  # far beyond any bot Haikei's size; catches a typo such as an id pasted as a count
 
 
 class SettingsError(ValueError):
@@ -40,6 +41,8 @@ class Settings:
     curator_role_id: int | None = None
     sandbox_port: int = 8080
     sandbox_database_path: Path = Path("data/sandbox.db")
+    shard_count: int | None = None  # None: the count Discord recommends (GET /gateway/bot)
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
 
     @property
     def ballot_keys_path(self) -> Path:
@@ -134,6 +137,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
     if curator_role is not None and curator_guild is None:
         raise SettingsError("CURATOR_ROLE_ID needs CURATOR_GUILD_ID (the server the role belongs to)")
     keys_file = _get(env, "BALLOT_KEYS_PATH")
+    shard_count, shard_ids = _shards(env)
 
     return Settings(
         discord_token=_get(env, "DISCORD_TOKEN"),
@@ -151,7 +155,37 @@ def _parse(env: Mapping[str, str]) -> Settings:
         curator_role_id=curator_role,
         sandbox_port=_int(env, "SANDBOX_PORT", 8080, minimum=1, maximum=65_535) or 8080,
         sandbox_database_path=Path(_get(env, "SANDBOX_DATABASE_PATH") or "data/sandbox.db"),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT (1..MAX_SHARDS) and SHARD_IDS (distinct shard numbers below it; needs SHARD_COUNT)."""
+    count = _int(env, "SHARD_COUNT", None, minimum=1, maximum=MAX_SHARDS)
+    raw = _get(env, "SHARD_IDS")
+    if raw is None:
+        return count, None
+    if count is None:
+        raise SettingsError("SHARD_IDS needs SHARD_COUNT (the total number of shards the ids are out of)")
+    ids: list[int] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise SettingsError(f"SHARD_IDS must list shard numbers separated by commas, got {part!r}")
+        shard = int(part)
+        if shard >= count:
+            raise SettingsError(
+                f"SHARD_IDS must be below SHARD_COUNT ({count}): shards are numbered 0 to {count - 1}, got {shard}"
+            )
+        if shard in ids:
+            raise SettingsError(f"SHARD_IDS lists shard {shard} twice")
+        ids.append(shard)
+    if not ids:
+        raise SettingsError("SHARD_IDS must list at least one shard number (or be left empty for all)")
+    return count, tuple(sorted(ids))
 
 
 def _is_ip(host: str) -> bool:

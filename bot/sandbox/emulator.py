@@ -23,7 +23,14 @@ from bot.sandbox.entities import Channel, Role
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.limits import LimitViolation, Problem, describe
 from bot.sandbox.messages import MentionRecord, StoredFile
-from bot.sandbox.ratelimit import RateLimiter, Rule
+from bot.sandbox.ratelimit import (
+    DISCORD_GLOBAL_LIMIT,
+    INVALID_LIMIT,
+    GlobalLimit,
+    InvalidRequests,
+    RateLimiter,
+    Rule,
+)
 from bot.sandbox.state import World
 
 if TYPE_CHECKING:
@@ -69,13 +76,31 @@ class Emulator:
         followup_ttl: float = 15 * 60,
         heartbeat_interval_ms: int = 41250,
         world: World | None = None,
+        global_rate_limit: int | None = DISCORD_GLOBAL_LIMIT,
+        invalid_request_limit: int | None = INVALID_LIMIT,
+        shards: int = 1,
+        max_concurrency: int = 1,
+        identify_interval: float = 5.0,
     ) -> None:
+        """``global_rate_limit``: requests per second per token (Discord's 50; None: unlimited);
+        ``invalid_request_limit``: 401/403/429 answers in ten minutes before every request gets Cloudflare's
+        ban (None: never). ``shards``: the count ``GET /gateway/bot`` recommends; ``max_concurrency``: how many
+        rate-limit buckets may IDENTIFY at once; ``identify_interval``: seconds between two IDENTIFYs of one
+        bucket (Discord's 5 s; tests pass a short one, 0 turns the check off)."""
+        if shards < 1 or max_concurrency < 1 or identify_interval < 0:
+            raise ValueError("shards and max_concurrency must be at least 1, identify_interval not negative")
         self.token = token
         self.interaction_deadline = interaction_deadline
         self.followup_ttl = followup_ttl
         self.world = world or World()
-        self.gateway = Gateway(self, heartbeat_interval_ms)
-        self.ratelimits = RateLimiter()
+        self.shards = shards
+        self.gateway = Gateway(
+            self, heartbeat_interval_ms, identify_interval=identify_interval, max_concurrency=max_concurrency
+        )
+        self.ratelimits = RateLimiter(
+            global_limit=GlobalLimit(global_rate_limit) if global_rate_limit else None,
+            invalid=InvalidRequests(invalid_request_limit),
+        )
         self.files: dict[int, StoredFile] = {}
         self.attachment_chunk_size: int | None = None  # serve attachments in pieces of this many bytes
         self.ephemeral: dict[int, dict[str, Any]] = {}
@@ -258,25 +283,48 @@ class Emulator:
         return self.gateway.resume_count
 
     @property
+    def identify_interval(self) -> float:
+        return self.gateway.identify_interval
+
+    @property
     def rate_limited_count(self) -> int:
+        """Every 429 given (global and per route)."""
         return len(self.ratelimits.limited)
+
+    @property
+    def global_rate_limited_count(self) -> int:
+        return self.ratelimits.global_hits
+
+    @property
+    def invalid_request_count(self) -> int:
+        """401, 403 and 429 answers (except 429s of scope ``shared``): Discord bans at 10,000 in 10 minutes."""
+        return self.ratelimits.invalid.total
 
     def allowed_mentions_for(self, message_id: int | str) -> list[MentionRecord]:
         return [m for m in self.mentions if m.message_id == int(message_id)]
 
     # ----- knobs for tests --------------------------------------------------------------
     def rate_limit(
-        self, method: str, path_regex: str, limit: int = 1, per: float = 0.3, *, advertise: bool = True
+        self,
+        method: str,
+        path_regex: str,
+        limit: int = 1,
+        per: float = 0.3,
+        *,
+        advertise: bool = True,
+        per_resource: bool = False,
     ) -> Rule:
         """Answer 429 past ``limit`` requests per ``per`` seconds on matching ``/api/vN``-relative paths.
 
         With ``advertise`` the usual X-RateLimit headers let discord.py pace itself (no 429 needed);
         ``advertise=False`` hides the bucket on successes so the client hits the 429 and must retry.
+        ``per_resource`` counts each channel, guild or webhook separately, as Discord does.
         """
-        return self.ratelimits.add(method, path_regex, limit, per, advertise)
+        return self.ratelimits.add(method, path_regex, limit, per, advertise, per_resource=per_resource)
 
-    async def force_disconnect(self, code: int = 4000) -> int:
-        return await self.gateway.force_disconnect(code)
+    async def force_disconnect(self, code: int = 4000, *, shard_id: int | None = None) -> int:
+        """Drop the bot's gateway sockets (all, or one shard's) as a network failure would."""
+        return await self.gateway.force_disconnect(code, shard_id=shard_id)
 
     def add_role(self, name: str, *, permissions: int | list[str] = 0) -> Role:
         """Create a role in the default guild and tell the bot, as Discord does (GUILD_ROLE_CREATE)."""

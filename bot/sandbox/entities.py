@@ -31,6 +31,15 @@ class Snowflakes:
             self._last = max(candidate, self._last + 1)
             return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose server would be on shard ``shard_id`` of ``shard_count`` (``(id >> 22) % count``):
+        its timestamp part moves up to ``shard_count - 1`` ms ahead, and later ids still sort after it."""
+        with self._lock:
+            stamp = max((int(time.time() * 1000) - DISCORD_EPOCH_MS), (self._last >> 22) + 1)
+            stamp += (shard_id - stamp) % shard_count
+            self._last = stamp << 22
+            return self._last
+
 
 def is_id(ref: object) -> bool:
     return isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit())

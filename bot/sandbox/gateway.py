@@ -5,6 +5,13 @@ Z_SYNC_FLUSH) when the client asks for ``compress=zlib-stream`` — that is what
 expects; without it plain text frames are sent. Sessions outlive connections so a dropped bot can RESUME
 and receive what it missed, exactly the path that breaks in production when it's wrong.
 
+Sharding, as Discord does it: IDENTIFY may carry ``shard: [id, count]`` (default ``[0, 1]``); the session then
+gets only the servers with ``(guild_id >> 22) % count == id`` (READY, GUILD_CREATE and every event carrying a
+``guild_id``; events without one, such as DMs, go to shard 0). ``[id, count]`` out of range closes the socket
+with 4010 (Invalid shard). Each rate-limit bucket (``id % max_concurrency``) may IDENTIFY once per
+``identify_interval`` seconds (Discord: 5 s); an IDENTIFY too early is refused with Invalid Session (op 9,
+``d: false``) and creates no session.
+
 Heartbeats: discord.py's keep-alive *thread* records when it sent a heartbeat only after the event loop has
 sent it, and measures latency as ACK time minus that record. On loopback the ACK can be handled on the loop
 before the thread has run again, so the latency came out as the time since the *previous* beat (the interval:
@@ -22,7 +29,9 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 9, 10, 11
+INVALID_SHARD = 4010
+SESSION_START_TOTAL = 1000
 
 
 class Connection:
@@ -79,6 +90,14 @@ class Session:
     buffer: collections.deque[dict[str, Any]] = field(default_factory=lambda: collections.deque(maxlen=20000))
     conn: Connection | None = None
     invalid: bool = False
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
+
+    def serves(self, guild_id: int | str | None) -> bool:
+        """Whether this session gets a server's events (no server: shard 0 gets it, as Discord's DMs)."""
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (int(guild_id) >> 22) % count == shard_id
 
     def push(self, event: str, data: dict[str, Any]) -> None:
         self.seq += 1
@@ -89,12 +108,28 @@ class Session:
 
 
 class Gateway:
-    def __init__(self, emu: Emulator, heartbeat_interval_ms: int = 41250) -> None:
+    def __init__(
+        self,
+        emu: Emulator,
+        heartbeat_interval_ms: int = 41250,
+        *,
+        identify_interval: float = 5.0,
+        max_concurrency: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.emu = emu
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.identify_interval = identify_interval
+        self.max_concurrency = max(1, max_concurrency)
+        self.clock = clock
         self.sessions: dict[str, Session] = {}
         self.connections: set[Connection] = set()
-        self.identify_count = 0
+        self.identify_count = 0  # IDENTIFYs that started a session
+        self.identify_refused = 0  # IDENTIFYs refused for coming too early in their bucket
+        self._last_identify: dict[int, float] = {}  # bucket -> when its last session started
+        self._open = asyncio.Event()  # cleared by hold(): new sockets wait before HELLO
+        self._open.set()
+        self.waiting = 0  # sockets held before HELLO
         self.resume_count = 0
         self.invalid_session_count = 0
         self.heartbeats = 0  # heartbeats received, periodic and requested
@@ -108,15 +143,37 @@ class Gateway:
     def connected(self) -> bool:
         return any(s.conn is not None for s in self.live_sessions)
 
+    @property
+    def session_starts_remaining(self) -> int:
+        return max(0, SESSION_START_TOTAL - self.identify_count)
+
+    def shard_sessions(self, shard_id: int) -> list[Session]:
+        """The live sessions identified as shard ``shard_id`` (of any count)."""
+        return [s for s in self.live_sessions if s.shard[0] == shard_id]
+
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event to every live session (buffered for replay if the bot is momentarily away)."""
+        """Send an event to every live session of the server's shard (buffered for replay while it is away)."""
+        guild_id = data.get("guild_id")
         for session in self.live_sessions:
-            session.push(event, data)
+            if session.serves(guild_id):
+                session.push(event, data)
+
+    def hold(self) -> None:
+        """Keep new gateway sockets waiting before HELLO (a shard that drops stays away) until ``release()``."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         # short close timeout: discord.py (autoclose=False) may never answer our close frame
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True, timeout=1.0)
         await ws.prepare(request)
+        if not self._open.is_set():
+            self.waiting += 1
+            self.emu.emit("gateway_waiting", {"waiting": self.waiting})
+            await self._open.wait()
+            self.waiting -= 1
         conn = Connection(ws, compress=request.query.get("compress") == "zlib-stream")
         self.connections.add(conn)
         conn.send(
@@ -149,7 +206,21 @@ class Gateway:
             if d.get("token", "").removeprefix("Bot ") != self.emu.token:
                 await conn.ws.close(code=4004, message=b"Authentication failed.")
                 return None
-            return self._identify(conn, d)
+            shard = d.get("shard") or [0, 1]
+            if not _valid_shard(shard):
+                await conn.ws.close(code=INVALID_SHARD, message=b"Invalid shard.")
+                return None
+            if not self._may_identify(shard[0]):
+                self.identify_refused += 1
+                log.info(
+                    "gateway IDENTIFY of shard %s refused: its bucket identified less than %ss ago",
+                    shard,
+                    self.identify_interval,
+                )
+                conn.send({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
+                self.emu.emit("gateway_identify_refused", {"shard": list(shard)})
+                return None
+            return self._identify(conn, d, (int(shard[0]), int(shard[1])))
         elif op == RESUME:
             return self._resume(conn, d)
         else:
@@ -171,19 +242,30 @@ class Gateway:
             {"session_id": session.id if session else None, "seq": seq, "requested": requested},
         )
 
-    def _identify(self, conn: Connection, d: dict[str, Any]) -> Session:
+    def _may_identify(self, shard_id: int) -> bool:
+        """One session start per bucket (``shard_id % max_concurrency``) per ``identify_interval``."""
+        bucket = shard_id % self.max_concurrency
+        now = self.clock()
+        last = self._last_identify.get(bucket)
+        if last is not None and now - last < self.identify_interval:
+            return False
+        self._last_identify[bucket] = now
+        return True
+
+    def _identify(self, conn: Connection, d: dict[str, Any], shard: tuple[int, int]) -> Session:
         self.identify_count += 1
         self.identify_payloads.append({k: v for k, v in d.items() if k != "token"})
-        session = Session(id=secrets.token_hex(16), conn=conn)
+        session = Session(id=secrets.token_hex(16), conn=conn, shard=shard)
         self.sessions[session.id] = session
         world = self.emu.world
+        guilds = [g for g in world.guilds.values() if session.serves(g.id)]
         user = world.bot.payload() | {"verified": True, "mfa_enabled": False, "email": None}
         session.push(
             "READY",
             {
                 "v": 10,
                 "user": user,
-                "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
                 "session_id": session.id,
                 "session_type": "normal",
                 "resume_gateway_url": self.emu.gateway_url,
@@ -193,14 +275,14 @@ class Gateway:
                 "presences": [],
                 "guild_join_requests": [],
                 "geo_ordered_rtc_regions": ["local"],
-                "shard": [0, 1],
+                "shard": list(shard),
                 "_trace": ["haikei-sandbox"],
             },
         )
-        for guild in world.guilds.values():
+        for guild in guilds:
             session.push("GUILD_CREATE", world.guild_payload(guild))
-        log.info("gateway IDENTIFY -> session %s", session.id)
-        self.emu.emit("gateway_identify", {"session_id": session.id})
+        log.info("gateway IDENTIFY shard %s -> session %s", list(shard), session.id)
+        self.emu.emit("gateway_identify", {"session_id": session.id, "shard": list(shard)})
         return session
 
     def _resume(self, conn: Connection, d: dict[str, Any]) -> Session | None:
@@ -225,22 +307,36 @@ class Gateway:
         self.emu.emit("gateway_resumed", {"session_id": session.id, "replayed": len(missed)})
         return session
 
-    async def force_disconnect(self, code: int = 4000) -> int:
-        """Close every bot socket with ``code`` (4000 = resumable); returns how many were closed."""
-        closed = 0
+    async def force_disconnect(self, code: int = 4000, *, shard_id: int | None = None) -> int:
+        """Close the bot's sockets with ``code`` (4000 = resumable): every one, or only shard ``shard_id``'s
+        sessions' sockets. Returns how many were closed."""
+        if shard_id is None:
+            targets = list(self.connections)
+        else:
+            targets = [s.conn for s in self.shard_sessions(shard_id) if s.conn is not None]
         for session in self.sessions.values():
-            if session.conn is not None:
+            if session.conn is not None and session.conn in targets:
                 session.conn = None  # events from now on are only buffered, to be replayed on RESUME
-        for conn in list(self.connections):
+        for conn in targets:
             conn.forced = True
             self.emu.spawn(conn.ws.close(code=code, message=b"sandbox forced disconnect"))
-            closed += 1
-        return closed
+        return len(targets)
 
     async def close(self) -> None:
+        self._open.set()
         for session in self.sessions.values():
             session.invalid = True
         for conn in list(self.connections):
             conn.forced = True
             with contextlib.suppress(Exception):
                 await conn.ws.close(code=1001, message=b"emulator stopping")
+
+
+def _valid_shard(shard: Any) -> bool:
+    """``[shard_id, shard_count]`` with 0 <= shard_id < shard_count."""
+    return (
+        isinstance(shard, list | tuple)
+        and len(shard) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+        and 0 <= shard[0] < shard[1]
+    )

@@ -32,6 +32,9 @@ async def running(
 
     ``fast_ready`` shortens discord.py's ``guild_ready_timeout`` (2 s wait after the last GUILD_CREATE)
     because the emulator sends every guild at once; ``sync=True`` runs ``bot.tree.sync()`` after ready.
+    Ready means every shard of the bot is ready (an ``AutoShardedBot`` dispatches ``ready`` once, after the
+    last shard's servers arrived). A bot that paces its IDENTIFYs itself (an ``identify_interval`` attribute,
+    as Haikei has) is told the emulator's interval, which tests shorten from Discord's 5 s.
     """
     if emulator.port == 0:
         raise RuntimeError("start the emulator first: await emulator.start()")
@@ -39,6 +42,8 @@ async def running(
     await discover_gateway(emulator.api_base, emulator.token)
     if fast_ready and bot._connection.guild_ready_timeout > 0.05:
         bot._connection.guild_ready_timeout = 0.05
+    if hasattr(bot, "identify_interval"):
+        bot.identify_interval = emulator.identify_interval
     task = asyncio.create_task(bot.start(emulator.token), name="sandbox-bot")
     ready = asyncio.create_task(bot.wait_until_ready())
     try:
@@ -50,7 +55,8 @@ async def running(
             raise RuntimeError("bot.start() returned before the bot became ready")
         if ready not in done:
             raise TimeoutError(
-                f"bot not ready within {ready_timeout}s (identifies: {emulator.identify_count})"
+                f"bot not ready within {ready_timeout}s (identifies: {emulator.identify_count},"
+                f" refused: {emulator.gateway.identify_refused})"
             )
         if sync:
             await bot.tree.sync()  # type: ignore[attr-defined]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ from aiohttp import web
 
 from bot.sandbox import rest_channels, rest_commands, rest_interactions
 from bot.sandbox.emulator import RequestLog
+from bot.sandbox.gateway import SESSION_START_TOTAL
 from bot.sandbox.responses import EMU, emu_of, error, jsonr, not_found, unknown
 
 if TYPE_CHECKING:
@@ -34,21 +37,23 @@ async def middleware(request: web.Request, handler: Handler) -> web.StreamRespon
     api_path = API_PREFIX.sub("", request.path)
     is_api = api_path != request.path
     needs_auth = is_api and (api_path == "/gateway/bot" or not api_path.startswith(NO_AUTH))
+    limits = emu.ratelimits
+    if is_api and limits.invalid.banned(time.monotonic()):  # Cloudflare's ban: no Via, no JSON
+        emu.requests.append(RequestLog(request.method, request.path, 429))
+        return web.Response(status=429, text="error code: 1015", content_type="text/plain")
     if needs_auth and request.headers.get("Authorization", "").removeprefix("Bot ") != emu.token:
-        emu.requests.append(RequestLog(request.method, request.path, 401))
-        return error(401, 0, "401: Unauthorized")
+        return _answered(emu, request, error(401, 0, "401: Unauthorized"))
     rl_headers: dict[str, str] = {}
+    if needs_auth:  # interaction callbacks and webhooks are exempt from the global limit, as on Discord
+        refusal = limits.check_global(request.method, api_path)
+        if refusal is not None:
+            return _refused(emu, request, api_path, refusal.headers, refusal.body)
     if is_api:
-        allowed, rl_headers, retry_after = emu.ratelimits.check(request.method, api_path)
+        allowed, rl_headers, retry_after = limits.check(request.method, api_path)
         if not allowed:
-            emu.requests.append(RequestLog(request.method, request.path, 429))
-            emu.emit("rate_limited", {"method": request.method, "path": api_path, "retry_after": retry_after})
-            body = {
-                "message": "You are being rate limited.",
-                "retry_after": round(retry_after, 3),
-                "global": False,
-            }
-            return jsonr(body, status=429, headers=rl_headers)
+            retry = math.ceil(retry_after * 1000) / 1000  # never early: a retry at exactly this time succeeds
+            body = {"message": "You are being rate limited.", "retry_after": retry, "global": False}
+            return _refused(emu, request, api_path, rl_headers, body)
     try:
         resp = await handler(request)
     except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
@@ -58,8 +63,24 @@ async def middleware(request: web.Request, handler: Handler) -> web.StreamRespon
     if is_api and not isinstance(resp, web.WebSocketResponse):
         for k, v in rl_headers.items():
             resp.headers.setdefault(k, v)
+    return _answered(emu, request, resp)
+
+
+def _answered(emu: Emulator, request: web.Request, resp: web.StreamResponse) -> web.StreamResponse:
+    """Log the response and count it when Discord would count it as an invalid request."""
     emu.requests.append(RequestLog(request.method, request.path, resp.status))
+    scope = resp.headers.get("X-RateLimit-Scope")
+    emu.ratelimits.invalid.record(resp.status, scope, time.monotonic())
     return resp
+
+
+def _refused(
+    emu: Emulator, request: web.Request, api_path: str, headers: dict[str, str], body: dict[str, object]
+) -> web.StreamResponse:
+    """A 429 in Discord's shape (JSON body, ``Via``), announced to subscribers as ``rate_limited``."""
+    event = {"method": request.method, "path": api_path, "retry_after": body["retry_after"]}
+    emu.emit("rate_limited", event | {"global": body["global"], "scope": headers.get("X-RateLimit-Scope")})
+    return _answered(emu, request, jsonr(body, status=429, headers=headers))
 
 
 # ----- identity / gateway discovery ---------------------------------------------------------
@@ -68,8 +89,16 @@ async def get_gateway(request: web.Request) -> web.Response:
 
 
 async def get_gateway_bot(request: web.Request) -> web.Response:
-    limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-    return jsonr({"url": emu_of(request).gateway_url, "shards": 1, "session_start_limit": limit})
+    """The recommended shard count and the session start limit (``max_concurrency``: buckets per 5 s)."""
+    emu = emu_of(request)
+    gateway = emu.gateway
+    limit = {
+        "total": SESSION_START_TOTAL,
+        "remaining": gateway.session_starts_remaining,
+        "reset_after": 14400000,
+        "max_concurrency": gateway.max_concurrency,
+    }
+    return jsonr({"url": emu.gateway_url, "shards": emu.shards, "session_start_limit": limit})
 
 
 async def get_me(request: web.Request) -> web.Response:

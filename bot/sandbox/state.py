@@ -49,14 +49,23 @@ class World:
             self.add_member(self.add_user(name), roles=["Member"], guild=guild)
         return guild
 
-    def add_guild(self, name: str, owner: User | str, *, moderators: tuple[User | str, ...] = ()) -> Guild:
+    def add_guild(
+        self,
+        name: str,
+        owner: User | str,
+        *,
+        moderators: tuple[User | str, ...] = (),
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
         """A server with @everyone, Member and Moderator roles, #general/#alerts/#polls, the bot and its owner.
 
         The owner and ``moderators`` get the Moderator role (Manage Server). Call before the bot connects (or
-        announce it yourself): the gateway sends GUILD_CREATE for every server at READY.
+        announce it yourself): the gateway sends GUILD_CREATE for every server at READY. ``shard=(id, count)``
+        picks an id that Discord's routing puts on that shard when the bot runs ``count`` shards.
         """
         owner_user = self.user(owner)
-        guild = Guild(id=self.ids.next(), name=name, owner_id=owner_user.id)
+        guild_id = self.ids.next() if shard is None else self.ids.next_on_shard(*shard)
+        guild = Guild(id=guild_id, name=name, owner_id=owner_user.id)
         self.guilds[guild.id] = guild
         guild.roles[guild.id] = Role(
             id=guild.id, name="@everyone", permissions=perms.EVERYONE_DEFAULT, position=0

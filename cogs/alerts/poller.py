@@ -1,4 +1,9 @@
-"""The background poller: fetch each due feed once, decide per server what to post, back off failing feeds."""
+"""The background poller: fetch each due feed once, decide per server what to post, back off failing feeds.
+
+The loop (cycle, digests, daily pruning) runs in one process at a time: it holds the ``alerts.poller`` lease
+(``bot.leases``), so processes running other shard ranges against the same database stand by and take over
+when the holder stops or its lease expires.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from cogs.alerts import store, store_items
+from bot.leases import Lease, LeaseLost
+from cogs.alerts import fanout, store, store_items
 from cogs.alerts.decide import Candidate, Decider
 from cogs.alerts.fetch import FeedFetcher, FetchError, FetchResult
 from cogs.alerts.identity import canonical_url, item_keys
@@ -26,6 +32,9 @@ DISABLE_AFTER = 10
 BACKOFF_CAP_SECONDS = 6 * 3600
 JITTER_FRACTION = 0.2
 PRUNE_EVERY_SECONDS = 24 * 3600
+TICK_BOUNDS = (5.0, 60.0)  # the loop wakes every interval / 4 seconds, within these bounds
+LEASE_TICKS = 3  # the lease lasts this many ticks: a crashed holder's work passes on within about 4 ticks
+LEASE_NAME = "alerts.poller"
 
 
 class Publisher(Protocol):
@@ -86,6 +95,8 @@ class Poller:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         executor: Executor | None = None,
+        tick: float | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -99,6 +110,10 @@ class Poller:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-parse")
         self._task: asyncio.Task[None] | None = None
         self._cycle_lock = asyncio.Lock()
+        low, high = TICK_BOUNDS
+        self.tick = tick if tick is not None else max(low, min(high, interval / 4))
+        self.lease = lease or Lease(db, LEASE_NAME, ttl=self.tick * LEASE_TICKS)
+        self.cycles = 0  # rounds the background loop ran while holding the lease
         # The owner prunes once when it loads; the cycle prunes again each time a day has passed since.
         self._last_prune = self.clock()
 
@@ -109,25 +124,34 @@ class Poller:
             self._task = asyncio.create_task(self._loop(), name="alerts-poller")
 
     async def stop(self) -> None:
+        """Stop the loop and hand the lease over at once (another process need not wait for it to expire)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.lease.release()
         if self._own_executor:
             self.executor.shutdown(wait=False, cancel_futures=True)
 
     async def _loop(self) -> None:
-        tick = max(5.0, min(60.0, self.interval / 4))
+        """Every tick: take or renew the lease; while this process holds it, run a cycle and the digests."""
         while True:
             try:
-                await self.run_once()
-                await self.run_digests()
+                if await self.lease.hold():
+                    await self.lease.run(self._round)
+                    self.cycles += 1
             except asyncio.CancelledError:
                 raise
+            except LeaseLost:
+                log.warning("The alerts lease passed to another process during a cycle; it polls from now on")
             except Exception:
-                log.exception("Alert poller cycle failed; trying again in %.0f s", tick)
-            await asyncio.sleep(tick)
+                log.exception("Alert poller cycle failed; trying again in %.0f s", self.tick)
+            await asyncio.sleep(self.tick)
+
+    async def _round(self) -> None:
+        await self.run_once()
+        await self.run_digests()
 
     # ------------------------------------------------------------ one cycle
 
@@ -251,11 +275,15 @@ class Poller:
             if key in fresh
         ]
         report.new_items += len(candidates)
-        for sub in subs:
+
+        async def decide(sub: dict[str, Any]) -> None:
             guild = guilds.get(sub["guild_id"])
             if guild is not None:
                 source = sub.get("name") or parsed.title or feed.get("title") or feed["url"]
                 await self.decider.decide(guild, source, candidates)
+
+        # Servers at once: a story relevant to 1,000 servers reaches them at the pace Discord allows.
+        await fanout.each(subs, decide, what=lambda sub: f"feed {feed['url']} for guild {sub['guild_id']}")
 
     async def _failed(
         self,
@@ -281,14 +309,17 @@ class Poller:
             return
         report.disabled.append(feed["url"])
         state = await self.db.run(store.get_feed, feed["id"])
-        for sub in subs:
+
+        async def announce(sub: dict[str, Any]) -> None:
             guild = guilds.get(sub["guild_id"])
-            if guild is None or not guild.get("channel_id"):
-                continue
-            try:
+            if guild is not None and guild.get("channel_id"):
                 await self.publisher.announce_disabled(guild, {**(state or feed), "name": sub.get("name")})
-            except Exception:
-                log.exception("Could not announce disabled feed %s to guild %s", feed["url"], sub["guild_id"])
+
+        await fanout.each(
+            subs,
+            announce,
+            what=lambda sub: f"announcing disabled feed {feed['url']} to guild {sub['guild_id']}",
+        )
 
     # ------------------------------------------------------------ digests
 

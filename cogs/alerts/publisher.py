@@ -1,4 +1,8 @@
-"""The poller's Discord side: post, edit and announce in alert channels; ask the disclosures cog for records."""
+"""The poller's Discord side: post, edit and announce in alert channels; ask the disclosures cog for records.
+
+Every request the poller drives goes out in the pacer's BULK lane (``bot.pacing``): a member's command never
+waits behind a fan-out to 1,000 servers, and "Also reported by" edits wait in a coalescing queue
+(``fanout.EditQueue``) until no post does."""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import pacing
+from bot.pacing import Lane, lane
 from bot.replies import NO_PINGS
 from bot.text import clip
 from cogs.alerts.disclosures_port import RecordFinder, SubmissionOpener, disclosures
 from cogs.alerts.embeds import alert_embed, digest_embed, error_sentence
+from cogs.alerts.fanout import EditQueue
 from cogs.alerts.render import safe_text
 from cogs.alerts.views import alert_view
 
@@ -25,6 +32,8 @@ class DiscordPublisher:
 
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
+        self.pacer = pacing.install(bot)
+        self.edits = EditQueue(self._edit_now, stopped=bot.is_closed)
 
     def text_for(self, guild_id: int) -> Any:
         guild = self.bot.get_guild(guild_id)
@@ -45,7 +54,11 @@ class DiscordPublisher:
         return {**alert, "has_disclosures": disclosures(self.bot, SubmissionOpener) is not None}
 
     async def post_alert(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
-        """Send the alert; the only ping is the server's opted-in mention role."""
+        """Send the alert in the fan-out lane; the only ping is the server's opted-in mention role."""
+        with lane(Lane.BULK):
+            return await self._send_alert(guild, alert)
+
+    async def _send_alert(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
         text = self.text_for(guild["guild_id"])
         channel = await self._channel(guild["channel_id"])
         role_id = guild.get("mention_role_id")
@@ -64,17 +77,25 @@ class DiscordPublisher:
         return message.id
 
     async def edit_alert(self, alert: dict[str, Any]) -> None:
-        """One edit that brings the message up to date (members joined since the last edit)."""
+        """Queue one edit that brings the message up to date (members joined since the last edit); it is sent
+        when no post is waiting, and merged with any later one for the same alert that comes before."""
         if not alert.get("message_id") or not alert.get("channel_id"):
             return
         if alert.get("digest_state"):
             return  # listed in a digest: its message_id is the digest's, which must not become this alert
+        self.edits.submit([alert])
+
+    async def _edit_now(self, alert: dict[str, Any]) -> None:
         text = self.text_for(alert["guild_id"])
         channel = await self._channel(alert["channel_id"])
         message = channel.get_partial_message(alert["message_id"])  # type: ignore[attr-defined]
         await message.edit(embed=alert_embed(self._decorate(alert), text), allowed_mentions=NO_PINGS)
 
     async def announce_disabled(self, guild: dict[str, Any], feed: dict[str, Any]) -> None:
+        with lane(Lane.BULK):
+            await self._announce_disabled(guild, feed)
+
+    async def _announce_disabled(self, guild: dict[str, Any], feed: dict[str, Any]) -> None:
         text = self.text_for(guild["guild_id"])
         channel = await self._channel(guild["channel_id"])
         body = text(
@@ -96,10 +117,11 @@ class DiscordPublisher:
     async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]], day: str) -> int | None:
         """Post the digest of ``day`` (the poller's date, YYYY-MM-DD)."""
         text = self.text_for(guild["guild_id"])
-        channel = await self._channel(guild["channel_id"])
-        message = await channel.send(embed=digest_embed(alerts, text, day), allowed_mentions=NO_PINGS)
+        with lane(Lane.BULK):
+            channel = await self._channel(guild["channel_id"])
+            message = await channel.send(embed=digest_embed(alerts, text, day), allowed_mentions=NO_PINGS)
         return message.id
 
     async def post_sample(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
-        """/alerts test: the same path as a real alert, marked as a sample."""
-        return await self.post_alert(guild, alert)
+        """/alerts test: the same path as a real alert, marked as a sample, in the caller's (interactive) lane."""
+        return await self._send_alert(guild, alert)

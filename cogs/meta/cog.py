@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import discord
@@ -29,6 +31,16 @@ def _duration(seconds: float) -> str:
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+
+
+def latency_lines(latencies: Iterable[tuple[int, float]], pending: str) -> str:
+    """One line per shard, ``Shard 0: 42 ms``; ``pending`` for a shard with no heartbeat answered yet
+    (discord.py reports ``inf`` or ``nan`` until then)."""
+    lines = []
+    for shard_id, seconds in sorted(latencies):
+        shown = f"{seconds * 1000:,.0f} ms" if math.isfinite(seconds) and seconds >= 0 else pending
+        lines.append(f"#{shard_id}: {shown}")
+    return "\n".join(lines) or pending
 
 
 class Meta(commands.Cog):
@@ -85,6 +97,10 @@ class Meta(commands.Cog):
         embed.add_field(name=text(interaction, "about.version"), value=__version__)
         embed.add_field(name=text(interaction, "about.uptime"), value=_duration(self.bot.uptime_seconds()))
         embed.add_field(name=text(interaction, "about.servers"), value=str(len(self.bot.guilds)))
+        embed.add_field(
+            name=text(interaction, "about.latency"),
+            value=latency_lines(self.bot.latencies, text(interaction, "about.latency_pending")),
+        )
         for cog in self.bot.cogs.values():
             counts = getattr(cog, "about_counts", None)
             if counts is None:

@@ -94,3 +94,44 @@ def test_ballot_keys_live_beside_the_database_unless_set() -> None:
         "/srv/h/haikei-ballot-keys.db"
     )
     assert Settings.from_env({"BALLOT_KEYS_PATH": "/keys/b.db"}).ballot_keys_path == Path("/keys/b.db")
+
+
+def test_shards_default_to_discords_recommendation() -> None:
+    settings = Settings.from_env({})
+    assert (settings.shard_count, settings.shard_ids) == (None, None)
+
+
+def test_shard_count_and_ids() -> None:
+    assert Settings.from_env({"SHARD_COUNT": "4"}).shard_count == 4
+    settings = Settings.from_env({"SHARD_COUNT": "4", "SHARD_IDS": " 3, 2,"})
+    assert (settings.shard_count, settings.shard_ids) == (4, (2, 3))
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be between 1 and 16384, got 0"),
+        ({"SHARD_COUNT": "two"}, "SHARD_COUNT must be a whole number, got 'two'"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "0,2"},
+            "SHARD_IDS must be below SHARD_COUNT (2): shards are numbered 0 to 1, got 2",
+        ),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "0,-1"},
+            "SHARD_IDS must list shard numbers separated by commas, got '-1'",
+        ),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "1,1"}, "SHARD_IDS lists shard 1 twice"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": ","}, "SHARD_IDS must list at least one shard number"),
+    ],
+)
+def test_bad_shard_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env(env)
+
+
+def test_env_example_documents_the_shard_settings_with_their_defaults() -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    assert "\nSHARD_COUNT=\n" in example and "\nSHARD_IDS=\n" in example
+    documented = Settings.from_env({"SHARD_COUNT": "", "SHARD_IDS": ""})
+    assert (documented.shard_count, documented.shard_ids) == (None, None)

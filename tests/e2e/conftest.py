@@ -14,7 +14,8 @@ from tests.e2e.helpers import running_haikei
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator()
+    # Discord's IDENTIFY window is 5 s per bucket; a short one keeps restarts fast (Haikei is told it).
+    emu = Emulator(identify_interval=0.1)
     await emu.start(host="127.0.0.1", port=0)
     try:
         yield emu

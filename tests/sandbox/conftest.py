@@ -163,7 +163,9 @@ def make_bot(**kwargs: Any) -> commands.Bot:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator(interaction_deadline=3.0)
+    # No IDENTIFY pacing here: the sample bot, like any plain discord.py bot, sleeps 5 s before every IDENTIFY
+    # but its first, so a restart or re-IDENTIFY would be slow (tests/sandbox/test_sharding.py checks pacing).
+    emu = Emulator(interaction_deadline=3.0, identify_interval=0)
     await emu.start()
     try:
         yield emu
@@ -239,7 +241,7 @@ def make_scoped_bot(second_guild_id: int) -> commands.Bot:
 @pytest.fixture
 async def two_servers() -> AsyncIterator[Emulator]:
     """An emulator with the sandbox page's world: Haikei Test Server and Second Server (moderated by rin)."""
-    emu = Emulator(world=demo_world())
+    emu = Emulator(world=demo_world(), identify_interval=0)
     await emu.start()
     try:
         yield emu
