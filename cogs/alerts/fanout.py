@@ -58,7 +58,7 @@ class EditQueue:
         self._workers = workers
         self._stopped = stopped
         self._pending: dict[int, dict[str, Any]] = {}  # alert id -> its newest state, oldest first
-        self._in_flight: set[int] = set()
+        self._in_flight: dict[int, Any] = {}  # alert id -> the change (edit_pending) being sent
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -73,6 +73,13 @@ class EditQueue:
     def submit(self, alerts: Iterable[dict[str, Any]]) -> None:
         """Queue one edit per alert; an alert already waiting keeps its place and takes the newer state."""
         for alert in alerts:
+            change = alert.get("edit_pending")
+            if (
+                change is not None
+                and alert["id"] in self._in_flight
+                and self._in_flight[alert["id"]] == change
+            ):
+                continue  # this very change is being sent right now
             self.submitted += 1
             if alert["id"] in self._pending:
                 self.coalesced += 1
@@ -104,7 +111,7 @@ class EditQueue:
     async def _work(self) -> None:
         with lane(Lane.BACKGROUND):
             while not self._stopped() and (alert := self._next()) is not None:
-                self._in_flight.add(alert["id"])
+                self._in_flight[alert["id"]] = alert.get("edit_pending")
                 try:
                     await self._edit(alert)
                     self.edited += 1
@@ -112,7 +119,7 @@ class EditQueue:
                     self.failed += 1
                     log.exception("Could not edit alert %s", alert["id"])
                 finally:
-                    self._in_flight.discard(alert["id"])
+                    self._in_flight.pop(alert["id"], None)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -15,6 +15,7 @@ from bot import pacing
 from bot.pacing import Lane, lane
 from bot.replies import NO_PINGS
 from bot.text import clip
+from cogs.alerts import store_items
 from cogs.alerts.disclosures_port import RecordFinder, SubmissionOpener, disclosures
 from cogs.alerts.embeds import alert_embed, digest_embed, error_sentence
 from cogs.alerts.fanout import EditQueue
@@ -89,7 +90,12 @@ class DiscordPublisher:
         text = self.text_for(alert["guild_id"])
         channel = await self._channel(alert["channel_id"])
         message = channel.get_partial_message(alert["message_id"])  # type: ignore[attr-defined]
-        await message.edit(embed=alert_embed(self._decorate(alert), text), allowed_mentions=NO_PINGS)
+        try:
+            await message.edit(embed=alert_embed(self._decorate(alert), text), allowed_mentions=NO_PINGS)
+        except (discord.NotFound, discord.Forbidden) as exc:  # deleted, or no longer ours to edit: give up
+            log.info("Alert %s can no longer be edited (%s); dropping its pending edit", alert["id"], exc)
+        if alert.get("edit_pending"):
+            await self.bot.db.run(store_items.edit_done, alert["id"], alert["edit_pending"])
 
     async def announce_disabled(self, guild: dict[str, Any], feed: dict[str, Any]) -> None:
         with lane(Lane.BULK):

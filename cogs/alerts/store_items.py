@@ -206,7 +206,7 @@ def add_member(db: Database, alert_id: int, member: dict[str, Any]) -> bool:
 
 def _write_members(db: Database, alert_id: int, members: list[dict[str, Any]]) -> None:
     db.execute(
-        "UPDATE alerts_posted SET members = ?, edit_pending = 1 WHERE id = ?",
+        "UPDATE alerts_posted SET members = ?, edit_pending = edit_pending + 1 WHERE id = ?",
         [json.dumps(members, ensure_ascii=False), alert_id],
     )
 
@@ -236,12 +236,18 @@ def finish_decisions(
 
 
 def take_pending_edits(db: Database) -> list[dict[str, Any]]:
-    """Alerts whose message needs one edit, cleared as they are handed out."""
-    rows = [_decode(row) for row in db["alerts_posted"].rows_where("edit_pending = 1", order_by="id")]
-    if rows:
-        with db.conn:
-            db.execute("UPDATE alerts_posted SET edit_pending = 0 WHERE edit_pending = 1")
-    return rows
+    """Alerts whose message needs an edit. They stay pending until :func:`edit_done` (a restart or a failed
+    edit loses nothing); ``edit_pending`` counts the changes, so a change made meanwhile is never cleared."""
+    return [_decode(row) for row in db["alerts_posted"].rows_where("edit_pending > 0", order_by="id")]
+
+
+def edit_done(db: Database, alert_id: int, seen: int) -> bool:
+    """The message now shows the state seen as change ``seen``; False when a newer change is still pending."""
+    with db.conn:
+        cursor = db.execute(
+            "UPDATE alerts_posted SET edit_pending = 0 WHERE id = ? AND edit_pending = ?", [alert_id, seen]
+        )
+    return cursor.rowcount == 1
 
 
 def digest_pending(db: Database, guild_id: int) -> list[dict[str, Any]]:

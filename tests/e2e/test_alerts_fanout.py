@@ -19,7 +19,7 @@ from bot.sandbox.emulator import Emulator, SandboxEvent
 from bot.sandbox.harness import running
 from bot.sandbox.state import World
 from bot.settings import Settings
-from cogs.alerts import store
+from cogs.alerts import store, store_items
 from tests.cogs.alerts.feedserver import FeedServer, rss
 
 pytestmark = pytest.mark.e2e
@@ -149,7 +149,9 @@ async def test_a_story_reaches_every_server_without_a_global_429(
         assert last_post < last_edit  # the new story's posts went ahead of the queued edits
         assert kinds.count("message_update") == SERVERS  # one edit per server
         queue = bot.get_cog("Alerts").publisher.edits
+        await asyncio.wait_for(queue.join(), 10)  # each edit is recorded as done once its message shows it
         assert (queue.edited, queue.failed) == (SERVERS, 0)
+        assert await bot.db.run(store_items.take_pending_edits) == []  # nothing left to redo after a restart
         assert pacer.granted[Lane.BACKGROUND] >= SERVERS
         assert emu.global_rate_limited_count == 0
         assert emu.invalid_request_count == invalid

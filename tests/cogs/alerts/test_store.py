@@ -92,3 +92,22 @@ def test_why_reports_feed_outcome_and_alert(db: Database) -> None:
     assert store_items.posted_match(db, 1, "other", "https://x/1") == alert_id
     assert store_items.posted_match(db, 2, "g:1", "https://x/1") is None
     assert store_items.why(db, 1, "https://nowhere/")["seen"] == []
+
+
+def test_pending_edits_survive_until_done_and_a_newer_change_is_never_cleared(tmp_path) -> None:
+    from bot.db import apply_migrations, open_database
+    from cogs.alerts import store_items
+    from cogs.alerts.migrations import alerts as migrations
+
+    db = open_database(tmp_path / "a.db")
+    apply_migrations(db, migrations)
+    with db.conn:
+        alert_id = db["alerts_posted"].insert({"guild_id": 1, "title": "t", "members": "[]"}).last_pk
+    store_items._write_members(db, alert_id, [{"source": "A"}])
+    (first,) = store_items.take_pending_edits(db)
+    assert store_items.take_pending_edits(db) != []  # handed out, not yet done: a restart would redo it
+    store_items._write_members(db, alert_id, [{"source": "A"}, {"source": "B"}])  # changed while in flight
+    assert not store_items.edit_done(db, alert_id, first["edit_pending"])
+    (second,) = store_items.take_pending_edits(db)
+    assert store_items.edit_done(db, alert_id, second["edit_pending"])
+    assert store_items.take_pending_edits(db) == []
