@@ -15,7 +15,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import __version__, leases
+from bot import __version__, leases, pacing
 from bot.command_sync import sync_if_changed, sync_scopes
 from bot.db import AsyncDatabase
 from bot.endpoint import discover_gateway, set_api_base
@@ -48,6 +48,7 @@ class Haikei(commands.AutoShardedBot):
         extensions: Iterable[str] = EXTENSIONS,
         force_sync: bool = False,
         identify_interval: float = IDENTIFY_INTERVAL,
+        pacer: pacing.RestPacer | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -59,6 +60,8 @@ class Haikei(commands.AutoShardedBot):
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )
         self.settings = settings
+        # Every REST request stays under Discord's 50/s per token; commands go first (bot.pacing).
+        self.pacer = pacing.install(self, pacer)
         self.db = db
         self.extension_names = tuple(extensions)
         self.force_sync = force_sync

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from bot import pacing
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.pacing import Lane, RestPacer
@@ -78,9 +77,9 @@ async def test_a_story_reaches_every_server_without_a_global_429(
     feed_server.documents["/b"] = rss([], title="Outlet B")
     events: list[SandboxEvent] = []
     emu.subscribe(events.append)
-    bot = Haikei(settings, AsyncDatabase(open_database(settings.database_path)))
     # The bot's pace for this emulator: at most 1 + 16 requests in any second of its 20.
-    pacer = pacing.install(bot, RestPacer(rate=GLOBAL_LIMIT * 0.8, burst=1))
+    pacer = RestPacer(rate=GLOBAL_LIMIT * 0.8, burst=1)
+    bot = Haikei(settings, AsyncDatabase(open_database(settings.database_path)), pacer=pacer)
     async with running(bot, emu):
         assert bot.get_cog("Alerts").publisher.pacer is pacer  # installing again keeps the first pacer
         await bot.db.run(
