@@ -30,7 +30,6 @@ class BallotKeys:
         self.path = None if path is None or str(path) == ":memory:" else Path(path)
         self.legacy_secret = legacy_secret
         self._conn: sqlite3.Connection | None = None
-        self._cache: dict[int, bytes] = {}
 
     def open(self) -> BallotKeys:
         if self._conn is not None:
@@ -59,13 +58,11 @@ class BallotKeys:
         return self._conn
 
     def get(self, poll_id: int) -> bytes | None:
-        """The poll's key, or None (never created, or destroyed)."""
-        if poll_id in self._cache:
-            return self._cache[poll_id]
+        """The poll's key, or None (never created, or destroyed). Read from the file every time, never kept in
+        memory: a key another process destroyed when it closed the poll is gone here too."""
         rows = self.conn.execute("SELECT key FROM poll_keys WHERE poll_id = ?", [poll_id]).fetchall()
-        if rows:  # (fetchall: no statement is left open, which would block the VACUUM of ``destroy``)
-            self._cache[poll_id] = bytes(rows[0][0])
-        return self._cache.get(poll_id)
+        # (fetchall: no statement is left open, which would block the VACUUM of ``destroy``)
+        return bytes(rows[0][0]) if rows else None
 
     def create(self, poll_id: int) -> bytes:
         """A new random key for ``poll_id`` (or the one it already has), committed to disk before returning."""
@@ -82,8 +79,6 @@ class BallotKeys:
     def destroy(self, poll_ids: Iterable[int]) -> int:
         """Delete these polls' keys for good (zeroed, then the file is vacuumed); return how many existed."""
         ids = sorted(set(poll_ids))
-        for poll_id in ids:
-            self._cache.pop(poll_id, None)
         if not ids:
             return 0
         marks = ", ".join("?" * len(ids))
@@ -93,7 +88,6 @@ class BallotKeys:
         return cursor.rowcount
 
     def close(self) -> None:
-        self._cache.clear()
         if self._conn is not None:
             self._conn.close()
             self._conn = None

@@ -186,3 +186,15 @@ def test_upgrade_keeps_secret_ballots_and_lets_open_polls_finish(tmp_path: Path)
     assert open_keys.isdisjoint(legacy_voter_key(POLL_SECRET, still_open, u) for u in (1, 2))
     keys.close()
     db.conn.close()
+
+
+def test_a_key_destroyed_by_another_process_is_gone_here_too(tmp_path) -> None:
+    from cogs.polls.ballot_keys import BallotKeys
+
+    here, there = BallotKeys(tmp_path / "keys.db").open(), BallotKeys(tmp_path / "keys.db").open()
+    key = here.create(7)
+    assert there.get(7) == key and here.get(7) == key
+    there.destroy([7])  # the other process closed the poll
+    assert here.get(7) is None
+    here.close()
+    there.close()
