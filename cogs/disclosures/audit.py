@@ -43,9 +43,10 @@ def add_audit(
     before: Any = None,
     after: Any = None,
     note: str | None = None,
-) -> None:
-    """Append one audit row (call inside the caller's transaction)."""
-    db.table("disclosure_audit").insert(
+) -> int:
+    """Append one audit row (call inside the caller's transaction); returns its id."""
+    table = db.table("disclosure_audit")
+    table.insert(
         {
             "at": now_iso(),
             "actor_id": actor.id,
@@ -59,6 +60,7 @@ def add_audit(
             "note": note,
         }
     )
+    return int(table.last_pk)
 
 
 HISTORY_COLUMNS = (
@@ -76,9 +78,14 @@ HISTORY_COLUMNS = (
 
 
 def _entries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    rows = db.execute(
-        f"SELECT {', '.join(HISTORY_COLUMNS)} FROM disclosure_audit WHERE {where}", params
-    ).fetchall()
+    return _decoded(
+        db.execute(
+            f"SELECT {', '.join(HISTORY_COLUMNS)} FROM disclosure_audit WHERE {where}", params
+        ).fetchall()
+    )
+
+
+def _decoded(rows: list[Any]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         item = dict(zip(HISTORY_COLUMNS, row, strict=True))
@@ -89,8 +96,22 @@ def _entries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]
 
 
 def history(db: Database, record_id: str, *, limit: int = 200) -> list[dict[str, Any]]:
-    """The record's audit trail, newest first."""
-    return _entries(db, "record_id = ? ORDER BY id DESC LIMIT ?", [record_id, limit])
+    """The record's audit trail, newest first: its own entries, and each ``records import`` that created or
+    changed it (shown as ``import.create`` / ``import.update`` with the import's entry number and note)."""
+    columns = ", ".join(HISTORY_COLUMNS)
+    from_imports = ", ".join(
+        {"action": "'import.' || i.change", "before": "i.before", "after": "i.after"}.get(c, f"a.{c}")
+        for c in HISTORY_COLUMNS
+    )
+    return _decoded(
+        db.execute(
+            f"SELECT {columns} FROM disclosure_audit WHERE record_id = ?"
+            f" UNION ALL SELECT {from_imports} FROM disclosure_audit_items i"
+            " JOIN disclosure_audit a ON a.id = i.entry_id WHERE i.record_id = ?"
+            " ORDER BY id DESC LIMIT ?",
+            [record_id, record_id, limit],
+        ).fetchall()
+    )
 
 
 def entry(db: Database, entry_id: int) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,19 @@ from bot.db import apply_migrations, open_database
 from cogs.disclosures import queries, seed, store
 from cogs.disclosures.audit import OPERATOR
 from cogs.disclosures.schema import migrations
-from cogs.disclosures.transfer import FileFormatError, read_rows, validated, write_records
+from cogs.disclosures.transfer import (
+    FileFormatError,
+    iter_rows,
+    prepared,
+    read_rows,
+    validated,
+    write_records,
+)
 
 log = logging.getLogger(__name__)
 
 PROGRESS_FROM = 1000  # rows: smaller files import without a progress bar
+PARALLEL_FROM = 4_000_000  # bytes (some 5,000 records): bigger files are validated in worker processes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,14 +63,31 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
 
 def import_file(db: Any, path: Path) -> int:
-    rows = list(read_rows(path))
     errors: list[tuple[int, str]] = []
-    with tqdm(total=len(rows), unit="rows", disable=len(rows) < PROGRESS_FROM, file=sys.stderr) as bar:
-        report = store.import_records(db, validated(iter(rows), errors), actor=OPERATOR, progress=bar.update)
+    big = path.stat().st_size >= PARALLEL_FROM
+    rows = iter_rows(path) if big else iter(list(read_rows(path)))
+    total = None if big else len(list(read_rows(path)))
+    with tqdm(
+        total=total, unit="rows", disable=not big and (total or 0) < PROGRESS_FROM, file=sys.stderr
+    ) as bar:
+        how: dict[str, Any] = {
+            "actor": OPERATOR,
+            "source": path.name,
+            "errors": errors,
+            "progress": bar.update,
+        }
+        if big:  # validated and laid out by worker processes while this one writes
+            batches = prepared(rows, errors, workers=min(os.cpu_count() or 1, 4))
+            report = store.import_prepared(db, batches, **how)
+        else:
+            report = store.import_records(db, validated(rows, errors), **how)
+    errors.sort()
     for line, reason in errors:
         sys.stderr.write(f"{path.name}:{line}: skipped: {reason}" + "\n")
+    audited = f" (history entry #{report.entry_id})" if report.entry_id is not None else ""
     sys.stdout.write(
-        f"imported {len(report.written)}, unchanged {len(report.unchanged)}, skipped {len(errors)}" + "\n"
+        f"imported {len(report.written)} ({report.created} new, {report.updated} updated),"
+        f" unchanged {len(report.unchanged)}, skipped {len(errors)}{audited}" + "\n"
     )
     return 1 if errors else 0
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import pickle
+import time
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +26,7 @@ from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
 from bot.text import clip
 from bot.ui.paginator import Paginator
-from cogs.disclosures import queries, store
+from cogs.disclosures import index_build, queries, store
 from cogs.disclosures.contributions import Contributions
 from cogs.disclosures.embeds import company_embed, record_embed, result_pages, source_pages
 from cogs.disclosures.english import ENGLISH
@@ -48,6 +51,7 @@ AUTO_PICK_SCORE = 85.0  # a free-text lookup shows the best match outright at or
 AUTO_PICK_MARGIN = 5.0  # …when the runner-up trails it by at least this much
 MAX_RESULTS = 250
 CLOSEST = 5
+BUILD_INLINE_UP_TO = 20_000  # records: a bigger title index is built after start, in the background
 
 
 def _choices(kind: str, values: tuple[str, ...]) -> list[Choice[str]]:
@@ -78,31 +82,82 @@ class Disclosures(
 
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
-        self.index = TitleIndex()
+        # A stand-in until the full index is built: it takes the puts and removes of the meantime, which the
+        # full index replays when it takes over (``_build_index``).
+        self.index = TitleIndex(log_changes=True)
+        self.index_ready = asyncio.Event()
+        self._index_built = False
+        self._index_task: asyncio.Task[None] | None = None
         super().__init__()
 
     async def cog_load(self) -> None:
         await self.bot.db.migrate(migrations)
         added = await self.bot.db.run(import_seed)
-        rows = await self.bot.db.run(store.index_rows)
-        self.index = await asyncio.to_thread(TitleIndex.build, rows)
-        self.index.search("warm up")  # the first rapidfuzz call initialises its scorers: not on a user's time
-        log.info("Disclosures ready: %d records indexed (%d seeded now)", len(self.index), added)
+        TitleIndex.build([("warm-up", "warm up")]).search("warm up")  # rapidfuzz initialises its scorers
+        records = await self.bot.db.run(store.count_published)
+        if records <= BUILD_INLINE_UP_TO:
+            await self._build_index(added)
+        else:  # seconds of work: the bot connects meanwhile, and lookups read the database until it is done
+            self._index_task = asyncio.create_task(self._build_index(added), name="disclosures-title-index")
         self.add_image_menu()
 
     async def cog_unload(self) -> None:
+        if self._index_task is not None:
+            self._index_task.cancel()
         self.remove_image_menu()
 
+    async def _build_index(self, seeded: int) -> None:
+        """Build the title index, then let it take over from the stand-in (replaying what the stand-in took
+        meanwhile). A big one is built by a child process (``index_build``), the bot connecting meanwhile."""
+        started = time.perf_counter()
+        try:
+            built = None
+            database = await self.bot.db.run(index_build.database_file)
+            if self._index_task is not None and database:
+                try:
+                    built = await index_build.build_elsewhere(database)
+                except (OSError, EOFError, BrokenProcessPool, pickle.UnpicklingError) as exc:
+                    log.warning(
+                        "Could not build the title index in a child process (%s): building it here", exc
+                    )
+            if built is None:
+                built = await self.bot.db.run(index_build.build)
+            built.replay(self.index.changes or ())  # no await from here: nothing changes in between
+            self.index, self._index_built = built, True
+            log.info(
+                "Disclosures ready: %d records indexed in %.1f s (%d seeded now)",
+                len(built),
+                time.perf_counter() - started,
+                seeded,
+            )
+        except Exception:
+            log.exception("Could not build the title index: lookups keep reading the database")
+        finally:
+            self.index_ready.set()
+
+    async def _index_for(self, text: str) -> TitleIndex:
+        """The title index; while it is being built, a small one over what the database finds for ``text``
+        (its titles' words, the last as a prefix, or the id itself)."""
+        if self._index_built:
+            return self.index
+        rows = await self.bot.db.run(queries.title_rows_matching, text)
+        return TitleIndex.build(rows)
+
     # ----- helpers shared with the curation commands --------------------------------------
-    def title_choices(self, current: str, language: str = "en") -> list[Choice[str]]:
+    def title_choices(
+        self, current: str, language: str = "en", *, index: TitleIndex | None = None
+    ) -> list[Choice[str]]:
         """Autocomplete: up to 25 records for the typed text (value is the record id), nothing rather than
         noise (``TitleIndex.suggest``); each named in the member's ``language`` first when it has a title in it."""
-        matches = self.index.suggest(current, limit=25) if current.strip() else []
-        return [Choice(name=clip(self._choice_label(m, language), 100), value=m.record_id) for m in matches]
+        index = index or self.index
+        matches = index.suggest(current, limit=25) if current.strip() else []
+        return [
+            Choice(name=clip(self._choice_label(m, language, index), 100), value=m.record_id) for m in matches
+        ]
 
-    def _choice_label(self, match: Match, language: str = "en") -> str:
+    def _choice_label(self, match: Match, language: str = "en", index: TitleIndex | None = None) -> str:
         """The record's title in ``language`` (else its main title), then the title that matched if another."""
-        shown = self.index.title_in(match.record_id, language) or match.title
+        shown = (index or self.index).title_in(match.record_id, language) or match.title
         return shown if match.matched == shown else f"{shown} — {match.matched}"
 
     async def record_or_404(self, record_id: str) -> dict[str, Any]:
@@ -126,10 +181,11 @@ class Disclosures(
     @app_commands.command(name="lookup", description=ENGLISH["cmd.disclosure.lookup.description"])
     @app_commands.describe(query=ENGLISH["cmd.disclosure.lookup.query.description"])
     async def lookup(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
-        record_id = query if query in self.index else None
+        index = await self._index_for(query)
+        record_id = query if query in index else None
         matches: list[Match] = []
         if record_id is None:
-            matches = self.index.suggest(query, limit=CLOSEST)
+            matches = index.suggest(query, limit=CLOSEST)
             if (
                 matches
                 and matches[0].score >= AUTO_PICK_SCORE
@@ -137,17 +193,24 @@ class Disclosures(
             ):
                 record_id = matches[0].record_id
         if record_id is None:
-            await self.offer_closest(interaction, query, matches)
+            await self.offer_closest(interaction, query, matches, index)
             return
         await self.send_record(interaction, await self.record_or_404(record_id), ephemeral=False)
 
-    async def offer_closest(self, interaction: discord.Interaction, query: str, matches: list[Match]) -> None:
+    async def offer_closest(
+        self,
+        interaction: discord.Interaction,
+        query: str,
+        matches: list[Match],
+        index: TitleIndex | None = None,
+    ) -> None:
         t = _text_for(interaction)
         lines = [t("disclosures.lookup.no_match", query=discord.utils.escape_markdown(clip(query, 200)))]
         if matches:
             language = language_of(interaction.locale)
             names = "\n".join(
-                f"• {discord.utils.escape_markdown(clip(self._choice_label(m, language), 150))} (`{m.record_id}`)"
+                f"• {discord.utils.escape_markdown(clip(self._choice_label(m, language, index), 150))}"
+                f" (`{m.record_id}`)"
                 for m in matches
             )
             lines.append(t("disclosures.lookup.closest", titles=names))
@@ -157,7 +220,8 @@ class Disclosures(
 
     @lookup.autocomplete("query")
     async def _lookup_query(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return self.title_choices(current, language_of(interaction.locale))
+        index = await self._index_for(current) if current.strip() else self.index
+        return self.title_choices(current, language_of(interaction.locale), index=index)
 
     @app_commands.command(name="search", description=ENGLISH["cmd.disclosure.search.description"])
     @app_commands.describe(
@@ -187,6 +251,8 @@ class Disclosures(
     ) -> None:
         if year_from is not None and year_to is not None and year_from > year_to:
             raise BadInput("disclosures.errors.year_range", start=year_from, end=year_to)
+        # Fuzzy title matches (typos, other scripts) join the full-text hits; until the index is built, the
+        # full-text hits alone.
         fuzzy = tuple(m.record_id for m in self.index.search(text, limit=50, cutoff=80)) if text else None
         filters = Filters(
             text=text,
@@ -279,6 +345,7 @@ class Disclosures(
     # ----- public API for other cogs (alerts) -------------------------------------------
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
         """Published records whose title or alternate title appears in ``text``."""
+        await self.index_ready.wait()  # alerts can wait the seconds a big index takes to build
         ids = self.index.mentioned(text)
         rows = await self.bot.db.run(queries.summaries, ids)
         return [

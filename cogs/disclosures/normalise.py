@@ -29,14 +29,23 @@ def _fold_long_vowels(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Canonical, comparable form of a title: NFKC, casefolded, no punctuation, folded vowels and kana."""
-    text = unicodedata.normalize("NFKC", text).replace("&", " and ")
-    text = _strip_latin_marks(text).casefold().translate(_KATAKANA_TO_HIRAGANA)
-    words = [w for w in _SEPARATORS.split(text) if w]
-    return " ".join(_fold_long_vowels(w) for w in words)
+    if text.isascii():  # the same result, without the Unicode steps that cannot change ASCII text
+        text = text.replace("&", " and ").lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).replace("&", " and ")
+        text = _strip_latin_marks(text).casefold().translate(_KATAKANA_TO_HIRAGANA)
+    joined = " ".join(_SEPARATORS.sub(" ", text).split())
+    if joined.isascii():  # no pair spans a space, so folding the whole text folds each word
+        for pair, single in _LONG_PAIRS:
+            joined = joined.replace(pair, single)
+        return joined
+    return " ".join(_fold_long_vowels(w) for w in joined.split(" "))
 
 
 def tokens(normalised: str) -> list[str]:
     """Words of a normalised title; runs of Japanese script become overlapping character pairs."""
+    if normalised.isascii():  # Japanese script is never ASCII
+        return normalised.split()
     out: list[str] = []
     for word in normalised.split():
         last = 0

@@ -29,13 +29,15 @@ class Filters:
     record_ids: tuple[str, ...] | None = None  # extra candidates (fuzzy title matches) OR-ed with the text
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 query requiring every normalised word (the last as a prefix), or None when there is none."""
+def fts_query(text: str, *, prefix: bool = True) -> str | None:
+    """An FTS5 query requiring every normalised word (the last as a prefix unless ``prefix`` is off), or None
+    when there is none."""
     words = search_text(text).split()
     if not words:
         return None
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
+    if prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
@@ -44,24 +46,10 @@ def _rows(cursor: Any) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
-def search(db: Database, filters: Filters, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Published records matching every given filter, newest first (at most ``limit``)."""
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    """The SQL condition on ``disclosure_records r`` for every filter but the text, and its parameters."""
     where = ["r.state = 'published'"]
     params: list[Any] = []
-    source = "disclosure_records r"
-    if filters.text:
-        # Drive the query from the matching ids (FTS hits plus fuzzy title hits), not from a scan of records.
-        hits = []
-        match = fts_query(filters.text)
-        if match:
-            hits.append(
-                "SELECT s.record_id AS id FROM disclosure_search_fts f JOIN disclosure_search s ON s.rowid = f.rowid"
-                " WHERE disclosure_search_fts MATCH ?"
-            )
-            params.append(match)
-        hits.append("SELECT value AS id FROM json_each(?)")
-        params.append(json.dumps(list(filters.record_ids or ())))
-        source = f"({' UNION '.join(hits)}) AS hits CROSS JOIN disclosure_records r ON r.id = hits.id"
     if filters.medium:
         where.append("r.medium = ?")
         params.append(filters.medium)
@@ -83,11 +71,86 @@ def search(db: Database, filters: Filters, *, limit: int = 500) -> list[dict[str
     if filters.year_to is not None:
         where.append("r.year <= ?")
         params.append(filters.year_to)
-    sql = (
-        f"SELECT {SUMMARY_COLUMNS} FROM {source} WHERE {' AND '.join(where)}"
-        " ORDER BY r.date DESC, r.id LIMIT ?"
+    return " AND ".join(where), params
+
+
+def _newest_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows.sort(key=lambda r: r["id"])
+    rows.sort(key=lambda r: r["date"], reverse=True)
+    return rows
+
+
+def search(db: Database, filters: Filters, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Published records matching every given filter (at most ``limit``).
+
+    Without text, newest first. With text, best first, in tiers, each newest first: records whose titles hold
+    every word (with ``record_ids``, the fuzzy title matches, that pass the filters), then records holding
+    every word anywhere (companies, summary); then the same two where the last word only begins a word. Each
+    tier is read from a full-text index, most recently written first, and stops at the rows still needed, so
+    broad words matching thousands of records cost only the rows returned (when more match than ``limit``,
+    a tier keeps the most recently written).
+    """
+    where, params = _where(filters)
+    if not filters.text:
+        return _rows(
+            db.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM disclosure_records r WHERE {where}"
+                " ORDER BY r.date DESC, r.id LIMIT ?",
+                [*params, limit],
+            )
+        )
+    fuzzy = [
+        row[0]
+        for row in db.execute(
+            f"SELECT r.id FROM json_each(?) ids CROSS JOIN disclosure_records r ON r.id = ids.value WHERE {where}",
+            [json.dumps(list(filters.record_ids or ())), *params],
+        )
+    ]
+    tiers: list[list[str]] = [fuzzy]  # the first tier: fuzzy title matches and titles holding every word
+    chosen = set(fuzzy)
+    exact, started = fts_query(filters.text, prefix=False), fts_query(filters.text)
+    matches = (  # (full-text table, query) of each tier after the first
+        ("disclosure_titles_fts", exact),  # titles holding every word (joins the fuzzy matches)
+        ("disclosure_search_fts", f"({exact}) NOT titles : ({exact})"),  # every word, not all in titles
+        ("disclosure_titles_fts", f"({started}) NOT ({exact})"),  # titles, the last word only begun
+        ("disclosure_search_fts", f"({started}) NOT ({exact})"),  # anywhere, the last word only begun
     )
-    return _rows(db.execute(sql, [*params, limit]))
+    for tier, (table, match) in enumerate(matches if exact else ()):
+        wanted = limit - len(chosen)
+        if wanted <= 0:
+            break
+        rows = db.execute(
+            f"SELECT r.id FROM {table} f JOIN disclosure_search s ON s.rowid = f.rowid"
+            f" JOIN disclosure_records r ON r.id = s.record_id WHERE {table} MATCH ?"
+            f" AND {where} ORDER BY f.rowid DESC LIMIT ?",
+            [match, *params, wanted + len(chosen)],  # room for the rows an earlier tier already took
+        )
+        found = [row[0] for row in rows if row[0] not in chosen][:wanted]
+        chosen.update(found)
+        if tier:
+            tiers.append(found)
+        else:
+            tiers[0] += found
+    by_id = {row["id"]: row for row in summaries(db, [i for tier in tiers for i in tier])}
+    out = [row for tier in tiers for row in _newest_first([by_id[i] for i in tier if i in by_id])]
+    return out[:limit]
+
+
+def title_rows_matching(db: Database, text: str, *, limit: int = 200) -> list[tuple[str, str, str]]:
+    """(record id, title, normalised title) of up to ``limit`` published records whose titles hold every word
+    of ``text`` (the last as a prefix), and of the record whose id is ``text``: what the title index narrows
+    to, read from the full-text index while the title index is being built."""
+    match = fts_query(text)
+    return db.execute(
+        "WITH found(id) AS (SELECT s.record_id FROM disclosure_titles_fts f"
+        " JOIN disclosure_search s ON s.rowid = f.rowid WHERE disclosure_titles_fts MATCH ?"
+        " ORDER BY f.rowid DESC LIMIT ?)"
+        " SELECT t.record_id, t.title, coalesce(t.norm, '') FROM disclosure_titles t"
+        " JOIN disclosure_records r ON r.id = t.record_id"
+        " WHERE t.record_id IN (SELECT id FROM found UNION SELECT ?) AND r.state = 'published'"
+        " ORDER BY t.record_id, t.position",
+        [match or '""', limit, text.strip()],
+    ).fetchall()
 
 
 def company_names(db: Database, prefix: str, *, limit: int = 25) -> list[str]:
@@ -208,9 +271,9 @@ def summaries(db: Database, record_ids: list[str]) -> list[dict[str, Any]]:
         return []
     rows = _rows(
         db.execute(
-            f"SELECT {SUMMARY_COLUMNS} FROM disclosure_records r WHERE r.state = 'published'"
-            f" AND r.id IN ({','.join('?' * len(record_ids))})",
-            record_ids,
+            f"SELECT {SUMMARY_COLUMNS} FROM json_each(?) ids CROSS JOIN disclosure_records r ON r.id = ids.value"
+            " WHERE r.state = 'published'",
+            [json.dumps(record_ids)],
         )
     )
     order = {rid: i for i, rid in enumerate(record_ids)}

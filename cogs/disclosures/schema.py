@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from cogs.disclosures.normalise import normalise
+
 migrations = Migrations("disclosures")
 
 
@@ -149,3 +151,52 @@ def _curators(db: Database) -> None:
     db.table("disclosure_submissions").add_column("guild_name", str)
     db.table("disclosure_submissions").create_index(["guild_id", "id"])
     db.table("disclosure_submissions").create_index(["submitter_id", "id"])
+
+
+@migrations(name="0005_records_at_scale")
+def _records_at_scale(db: Database) -> None:
+    """Records by the hundred thousand.
+
+    - Each title keeps its normalised form (``norm``): the title index is built from it at start instead of
+      normalising every title again. (A change to ``normalise()`` needs a step that recomputes it.)
+    - An operator's ``records import`` is one audit entry; ``disclosure_audit_items`` lists the records it
+      created or changed (a changed one with its copy before and after), for each record's history and restore.
+    - ``(state, date, id)``: searches without words list the newest records without sorting them all.
+    - ``disclosure_titles_fts``: the search rows' titles alone, so that "titles holding every word", the first
+      tier of a search, reads only title words (the full index would go through every row holding the words
+      anywhere to find the few with them in a title). Kept in step with ``disclosure_search`` by triggers.
+    """
+    db["disclosure_titles"].add_column("norm", str)
+    db.conn.executemany(
+        "UPDATE disclosure_titles SET norm = ? WHERE id = ?",
+        [
+            (normalise(title), row_id)
+            for row_id, title in db.execute("SELECT id, title FROM disclosure_titles")
+        ],
+    )
+    db["disclosure_audit_items"].create(
+        {"entry_id": int, "record_id": str, "change": str, "before": str, "after": str},
+        pk=("entry_id", "record_id"),
+        foreign_keys=[("entry_id", "disclosure_audit", "id")],
+        not_null={"change"},
+    )
+    db["disclosure_audit_items"].create_index(["record_id", "entry_id"])
+    db["disclosure_records"].create_index(["state", "date", "id"])
+    for statement in TITLES_FTS:  # one statement at a time: executescript would commit the step halfway
+        db.execute(statement)
+
+
+TITLES_FTS = (
+    "CREATE VIRTUAL TABLE disclosure_titles_fts USING fts5(titles, content='disclosure_search',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO disclosure_titles_fts (disclosure_titles_fts) VALUES ('rebuild')",
+    "CREATE TRIGGER disclosure_titles_fts_ai AFTER INSERT ON disclosure_search BEGIN"
+    " INSERT INTO disclosure_titles_fts (rowid, titles) VALUES (new.rowid, new.titles); END",
+    "CREATE TRIGGER disclosure_titles_fts_ad AFTER DELETE ON disclosure_search BEGIN"
+    " INSERT INTO disclosure_titles_fts (disclosure_titles_fts, rowid, titles)"
+    " VALUES ('delete', old.rowid, old.titles); END",
+    "CREATE TRIGGER disclosure_titles_fts_au AFTER UPDATE ON disclosure_search BEGIN"
+    " INSERT INTO disclosure_titles_fts (disclosure_titles_fts, rowid, titles)"
+    " VALUES ('delete', old.rowid, old.titles);"
+    " INSERT INTO disclosure_titles_fts (rowid, titles) VALUES (new.rowid, new.titles); END",
+)

@@ -1,4 +1,11 @@
-"""In-memory fuzzy title index: narrow by word (typo-tolerant) and prefix, then rank with rapidfuzz."""
+"""In-memory fuzzy title index: narrow by word (typo-tolerant) and prefix, then rank with rapidfuzz.
+
+Compact, because it holds every title of every record (100,000 records: 200,000 titles, 200,000 words, some
+40 MB): the titles and record ids live in UTF-8 buffers, the words in one string, each word's titles in one
+array and the typo keys in one sorted array of hashes (``compact``, ``vocabulary``). What a running bot adds
+later (``put``) goes into small dictionaries beside them; what it removes is marked dead and skipped. Built in
+two steps, ``add_rows`` (in pages, as the database yields them) then ``finish``; ``build`` does both.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +19,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
+from cogs.disclosures.compact import Strings
 from cogs.disclosures.normalise import normalise, tokens
+from cogs.disclosures.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 200  # ranked precisely with rapidfuzz after the cheap narrowing
 FREQUENT_POSTINGS = 4000  # a word this common only narrows when nothing rarer matched
 FULL_SCAN_LIMIT = 5000  # below this many titles, a query with no word hit is scanned in full
-PREFIX_WORDS = 40  # vocabulary words tried for the last, half-typed query word
 # What autocomplete offers, and what a new submission is checked against (the same matcher for both): a match
 # below SUGGEST_FLOOR, or far behind the best one (under SUGGEST_SHARE of its score), is noise, not a hint.
 SUGGEST_FLOOR = 70.0
 SUGGEST_SHARE = 0.8
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_DEAD = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,167 +47,204 @@ class Match:
     score: float
 
 
-def _deletes(word: str) -> set[str]:
-    """The word with one character removed, each way (SymSpell edit-distance-1 keys)."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def _sorted_by(texts: Strings) -> array[int]:
+    """The numbers of the non-empty ``texts`` in the order of their text: sorted a first character at a time,
+    so that only one group's texts are decoded at once."""
+    groups: dict[str, array[int]] = {}
+    for number in range(len(texts)):
+        first = texts.first_character(number)
+        if first:
+            groups.setdefault(first, array("i")).append(number)
+    ordered = array("i")
+    for first in sorted(groups):
+        ordered.extend(sorted(groups.pop(first), key=texts.__getitem__))
+    return ordered
 
 
 class TitleIndex:
     """Every title of every published record, normalised once, kept in step with writes."""
 
-    def __init__(self) -> None:
-        self._entries: dict[int, tuple[str, str, str]] = {}  # entry → (record id, display title, normalised)
-        # Plain tuples, strings and arrays, not sets: a 100k-record index must not make the cyclic garbage
-        # collector walk a million containers (that is what turns a 2 ms autocomplete into 400 ms).
-        self._by_record: dict[str, tuple[int, ...]] = {}
-        self._main_title: dict[str, str] = {}
-        self._postings: dict[str, array[int]] = {}  # word → entries
-        self._delete_keys: dict[str, str] = {}  # deletion variant → vocabulary words, NUL-separated
-        self._vocabulary: list[str] = []  # sorted, for prefixes of the last word
-        self._sorted_titles: list[tuple[str, int]] = []  # sorted normalised titles, for whole-title prefixes
-        self._next_id = 0
+    def __init__(self, *, log_changes: bool = False) -> None:
+        # With ``log_changes``, put/remove are also recorded in ``changes`` (a stand-in while the full index
+        # is built elsewhere: the changes are then replayed onto it, see ``replay``).
+        self.changes: list[tuple[str, list[str] | None]] | None = [] if log_changes else None
+        self._ids = Strings()  # record number → record id
+        self._id_order: array[int] | None = None  # built records by id (None: numbered in id order already)
+        self._built_records = 0  # records numbered before ``finish``, found by bisection
+        self._later: dict[str, int] = {}  # records put since, id → number
+        self._live_records = 0
+        self._first = array("i")  # record number → its first entry (the main title)
+        self._count = array("i")  # record number → how many entries
+        self._entry_record = array("i")  # entry → record number, or _DEAD
+        self._display = Strings()  # entry → title as written
+        self._norm = Strings()  # entry → normalised title ("" for none: never matched)
+        self._dead = 0
+        self._words = Vocabulary()
+        self._sorted = array("i")  # searchable entries by normalised title, for whole-title prefixes
 
+    # ----- building ------------------------------------------------------------------------
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, ...]]) -> TitleIndex:
+        """Index ``(record id, title[, normalised title])`` rows; a record's first row is its main title."""
+        index = cls.building()
+        index.add_rows(rows)
+        return index.finish()
+
+    @classmethod
+    def building(cls) -> TitleIndex:
+        """An index to fill with ``add_rows`` (page by page), then ``finish``."""
+        index = cls()
+        index._words.start_building()
+        return index
+
+    def add_rows(self, rows: Iterable[tuple[str, ...]]) -> None:
+        """Add ``(record id, title[, normalised title])`` rows (each record's rows in one call, main title
+        first; an empty normalised title is computed here)."""
+        if not self._words.building:
+            raise RuntimeError("add_rows is for an index made by TitleIndex.building()")
+        grouped: dict[str, list[tuple[str, str | None]]] = {}
+        for row in rows:
+            grouped.setdefault(row[0], []).append((row[1], row[2] if len(row) > 2 and row[2] else None))
+        for record_id, titles in grouped.items():
+            self._add(record_id, titles)
+
+    def replay(self, changes: Iterable[tuple[str, list[str] | None]]) -> None:
+        """Apply the puts (titles) and removes (None) another index logged, in order."""
+        for record_id, titles in changes:
+            if titles is None:
+                self.remove(record_id)
+            else:
+                self.put(record_id, titles)
+
+    def finish(self) -> TitleIndex:
+        """Sort the vocabulary and titles and pack the postings; the index answers from now on."""
+        if not self._words.building:
+            raise RuntimeError("finish is for an index made by TitleIndex.building()")
+        self._words.finish()
+        self._built_records = len(self._ids)
+        ids = range(self._built_records)
+        if any(self._ids[n - 1] >= self._ids[n] for n in ids[1:]):
+            self._id_order = array("i", sorted(ids, key=self._ids.__getitem__))
+        self._sorted = _sorted_by(self._norm)
+        return self
+
+    def _add(self, record_id: str, titles: list[tuple[str, str | None]], *, built: bool = False) -> None:
+        number = self._ids.append(record_id)
+        if built:
+            self._later[record_id] = number
+        self._live_records += 1
+        self._first.append(len(self._entry_record))
+        seen: set[str] = set()
+        count = 0
+        for position, (title, given) in enumerate(titles):
+            norm = given if given is not None else normalise(title)
+            if position and (not norm or norm in seen):
+                continue  # the main title always has an entry; others only when they add a spelling
+            seen.add(norm)
+            entry = self._display.append(title)
+            self._norm.append(norm)
+            self._entry_record.append(number)
+            count += 1
+            if not norm:
+                continue
+            if built:
+                bisect.insort(self._sorted, entry, key=self._norm.__getitem__)
+            for word in set(tokens(norm)):
+                self._words.add(word, entry)
+        self._count.append(count)
+
+    # ----- keeping in step with writes -------------------------------------------------------
+    def put(self, record_id: str, titles: list[str]) -> None:
+        """Add or replace a record's titles (main title first)."""
+        self.remove(record_id)
+        self._add(record_id, [(title, None) for title in titles], built=True)
+        if self.changes is not None:
+            self.changes.append((record_id, list(titles)))
+
+    def remove(self, record_id: str) -> None:
+        """Forget a record (deleted or unpublished)."""
+        if self.changes is not None:
+            self.changes.append((record_id, None))
+        number = self._number(record_id)
+        if number is None:
+            return
+        self._later.pop(record_id, None)
+        self._live_records -= 1
+        first, count = self._first[number], self._count[number]
+        for entry in range(first, first + count):
+            self._entry_record[entry] = _DEAD
+            if self._norm[entry]:
+                position = bisect.bisect_left(self._sorted, self._norm[entry], key=self._norm.__getitem__)
+                end = bisect.bisect_right(self._sorted, self._norm[entry], key=self._norm.__getitem__)
+                del self._sorted[self._sorted.index(entry, position, end)]
+        self._dead += count
+        self._count[number] = 0
+
+    # ----- reading ---------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._main_title)
+        return self._live_records
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._main_title
+        return isinstance(record_id, str) and self._number(record_id) is not None
+
+    def _number(self, record_id: str) -> int | None:
+        """The live record's number."""
+        number = self._later.get(record_id)
+        if number is None and self._built_records:
+            order = self._id_order if self._id_order is not None else range(self._built_records)
+            position = bisect.bisect_left(order, record_id, key=self._ids.__getitem__)
+            if position < len(order) and self._ids[order[position]] == record_id:
+                number = order[position]
+        return number if number is not None and self._count[number] else None
+
+    def _entries_of(self, record_id: str) -> range:
+        number = self._number(record_id)
+        if number is None:
+            return range(0)
+        return range(self._first[number], self._first[number] + self._count[number])
 
     def title_of(self, record_id: str) -> str | None:
-        return self._main_title.get(record_id)
+        entries = self._entries_of(record_id)
+        return self._display[entries[0]] if entries else None
 
     def title_in(self, record_id: str, language: str) -> str | None:
         """The record's title for a reader of ``language``: for ``ja``, its first title in Japanese script
         (main or alternate) when it has one; otherwise (and for every other language) its main title."""
-        main = self._main_title.get(record_id)
+        main = self.title_of(record_id)
         if language == "ja" and main is not None and not _JAPANESE.search(main):
-            for entry in self._by_record.get(record_id, ()):
-                title = self._entries[entry][1]
+            for entry in self._entries_of(record_id)[1:]:
+                title = self._display[entry]
                 if _JAPANESE.search(title):
                     return title
         return main
 
-    @classmethod
-    def build(cls, rows: Iterable[tuple[str, str]]) -> TitleIndex:
-        """Index ``(record id, title)`` rows; a record's first row is its main title."""
-        index = cls()
-        grouped: dict[str, list[str]] = {}
-        for record_id, title in rows:
-            grouped.setdefault(record_id, []).append(title)
-        for record_id, titles in grouped.items():
-            index._add(record_id, titles)
-        index._vocabulary = sorted(index._postings)
-        index._sorted_titles.sort()
-        return index
-
-    def put(self, record_id: str, titles: list[str]) -> None:
-        """Add or replace a record's titles (main title first)."""
-        self.remove(record_id)
-        for word in self._add(record_id, titles, keep_sorted=True):
-            bisect.insort(self._vocabulary, word)
-
-    def remove(self, record_id: str) -> None:
-        """Forget a record (deleted or unpublished)."""
-        for entry in self._by_record.pop(record_id, ()):
-            _, _, norm = self._entries.pop(entry)
-            position = bisect.bisect_left(self._sorted_titles, (norm, entry))
-            if position < len(self._sorted_titles) and self._sorted_titles[position] == (norm, entry):
-                del self._sorted_titles[position]
-            for word in set(tokens(norm)):
-                posting = self._postings.get(word)
-                if posting is None:
-                    continue
-                if entry in posting:
-                    posting.remove(entry)
-                if not posting:
-                    self._forget_word(word)
-        self._main_title.pop(record_id, None)
-
-    def _add(self, record_id: str, titles: list[str], *, keep_sorted: bool = False) -> list[str]:
-        new_words: list[str] = []
-        self._main_title[record_id] = titles[0]
-        entries: list[int] = []
-        seen: set[str] = set()
-        for title in titles:
-            norm = normalise(title)
-            if not norm or norm in seen:
-                continue
-            seen.add(norm)
-            entry = self._next_id
-            self._next_id += 1
-            self._entries[entry] = (record_id, title, norm)
-            entries.append(entry)
-            if keep_sorted:
-                bisect.insort(self._sorted_titles, (norm, entry))
-            else:
-                self._sorted_titles.append((norm, entry))
-            for word in set(tokens(norm)):
-                posting = self._postings.get(word)
-                if posting is None:
-                    posting = self._postings[word] = array("l")
-                    new_words.append(word)
-                    if len(word) >= 3:
-                        for key in _deletes(word):
-                            known = self._delete_keys.get(key)
-                            self._delete_keys[key] = word if known is None else f"{known}\0{word}"
-                posting.append(entry)
-        self._by_record[record_id] = tuple(entries)
-        return new_words
-
-    def _forget_word(self, word: str) -> None:
-        del self._postings[word]
-        position = bisect.bisect_left(self._vocabulary, word)
-        if position < len(self._vocabulary) and self._vocabulary[position] == word:
-            del self._vocabulary[position]
-        if len(word) >= 3:
-            for key in _deletes(word):
-                words = self._delete_keys.get(key)
-                if words is not None:
-                    rest = [w for w in words.split("\0") if w != word]
-                    if rest:
-                        self._delete_keys[key] = "\0".join(rest)
-                    else:
-                        del self._delete_keys[key]
-
-    def _words_for(self, key: str) -> list[str]:
-        words = self._delete_keys.get(key)
-        return words.split("\0") if words else []
-
-    def _similar_words(self, word: str, *, last: bool) -> set[str]:
-        """Vocabulary words within one typo of ``word`` (and, for the last word, words it begins)."""
-        found = {word} if word in self._postings else set()
-        if len(word) >= 3:
-            for key in (word, *_deletes(word)):
-                for candidate in self._words_for(key):
-                    if candidate not in found and OSA.distance(word, candidate, score_cutoff=1) <= 1:
-                        found.add(candidate)
-        if len(word) >= 2:  # the word missing one letter
-            found |= {w for w in self._words_for(word) if len(w) == len(word) + 1}
-        if last and len(word) >= 2:
-            start = bisect.bisect_left(self._vocabulary, word)
-            for candidate in self._vocabulary[start : start + PREFIX_WORDS]:
-                if not candidate.startswith(word):
-                    break
-                found.add(candidate)
-        return found
+    def _entries_holding(self, words: Iterable[str]) -> set[int]:
+        """The live entries holding any of ``words``."""
+        entries: set[int] = set()
+        for word in words:
+            for posting in self._words.postings(word):
+                entries.update(posting)
+        if self._dead:
+            alive = self._entry_record
+            entries = {entry for entry in entries if alive[entry] != _DEAD}
+        return entries
 
     def _prefix_entries(self, norm: str, limit: int) -> list[int]:
-        start = bisect.bisect_left(self._sorted_titles, (norm, -1))
+        start = bisect.bisect_left(self._sorted, norm, key=self._norm.__getitem__)
         out: list[int] = []
-        for title, entry in self._sorted_titles[start : start + limit]:
-            if not title.startswith(norm):
+        for entry in self._sorted[start : start + limit]:
+            if not self._norm[entry].startswith(norm):
                 break
             out.append(entry)
         return out
 
     def _word_groups(self, norm: str) -> tuple[list[tuple[int, set[int]]], int]:
-        """For each query word, (weight, entries holding a similar word); and the total weight."""
+        """For each query word, (weight, live entries holding a similar word); and the total weight."""
         words = list(dict.fromkeys(tokens(norm)))
         groups: list[tuple[int, set[int]]] = []
         for position, word in enumerate(words):
-            hits: set[int] = set()
-            for similar in self._similar_words(word, last=position == len(words) - 1):
-                hits.update(self._postings[similar])
+            similar = self._words.similar(word, last=position == len(words) - 1)
+            hits = self._entries_holding(similar)
             if hits:
                 groups.append((len(word), hits))
         return groups, sum(len(word) for word in words)
@@ -236,13 +281,13 @@ class TitleIndex:
         groups, total_weight = self._word_groups(norm)
         candidates = dict.fromkeys(self._prefix_entries(norm, limit))
         candidates.update(dict.fromkeys(self._narrow(groups)))
-        if not candidates and len(self._entries) <= FULL_SCAN_LIMIT:
-            choices = {entry: value[2] for entry, value in self._entries.items()}
+        if not candidates and len(self._sorted) <= FULL_SCAN_LIMIT:
+            choices = {entry: self._norm[entry] for entry in self._sorted}
             hits = process.extract(norm, choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=cutoff)
             candidates = dict.fromkeys(entry for _, _, entry in hits)
-        best: dict[str, Match] = {}
+        best: dict[int, tuple[float, int]] = {}
         for entry in candidates:
-            record_id, display, title_norm = self._entries[entry]
+            title_norm = self._norm[entry]
             if title_norm == norm:
                 score = 101.0
             elif title_norm.startswith(norm):
@@ -254,11 +299,18 @@ class TitleIndex:
                 score = 0.6 * fuzz.WRatio(norm, title_norm) + 40.0 * coverage
             if score < cutoff:
                 continue
-            known = best.get(record_id)
-            if known is None or score > known.score:
-                best[record_id] = Match(record_id, self._main_title[record_id], display, score)
-        ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.matched), m.matched))
-        return ranked[:limit]
+            record = self._entry_record[entry]
+            known = best.get(record)
+            if known is None or score > known[0]:
+                best[record] = (score, entry)
+        matches = []
+        for record, (score, entry) in best.items():
+            first = self._first[record]
+            display = self._display[entry]
+            main = display if entry == first else self._display[first]
+            matches.append(Match(self._ids[record], main, display, score))
+        matches.sort(key=lambda m: (-m.score, len(m.matched), m.matched))
+        return matches[:limit]
 
     def suggest(self, query: str, *, limit: int = 25) -> list[Match]:
         """The records worth offering for ``query``, best first: autocomplete, the closest titles of a lookup
@@ -277,16 +329,17 @@ class TitleIndex:
         haystack = f" {norm} "
         candidates: set[int] = set()
         for word in set(tokens(norm)):
-            posting = self._postings.get(word)
-            if posting is not None and len(posting) <= FREQUENT_POSTINGS:
-                candidates.update(posting)
-        found: dict[str, int] = {}
+            if self._words.size(word) <= FREQUENT_POSTINGS:
+                candidates |= self._entries_holding([word])
+        found: dict[int, int] = {}
         for entry in candidates:
-            record_id, _, title_norm = self._entries[entry]
+            title_norm = self._norm[entry]
             if title_norm.isascii():
                 hit = len(title_norm) >= 4 and f" {title_norm} " in haystack
             else:  # Japanese runs have no spaces between words
                 hit = len(title_norm) >= 2 and title_norm in haystack
             if hit:
-                found[record_id] = max(found.get(record_id, 0), len(title_norm))
-        return sorted(found, key=lambda rid: -found[rid])[:limit]
+                record = self._entry_record[entry]
+                found[record] = max(found.get(record, 0), len(title_norm))
+        ranked = sorted(found, key=lambda record: -found[record])[:limit]
+        return [self._ids[record] for record in ranked]

@@ -18,7 +18,8 @@ touched when it has a ``delete`` entry, or an entry carrying a new copy of the r
 anyone but the seed, except ``import.create`` by the operator (migration 0004 gave the seed's own first imports
 that role; ``python -m bot records import`` creating a record counts the same). Member submissions and
 decisions that leave the record as it was (rejections, withdrawals) do not touch it; an operator's
-``records import`` that changed a record does.
+``records import`` that changed a record does (one ``import.batch`` entry per import, the records it changed
+listed in ``disclosure_audit_items``).
 
 A plain JSON array without a version is still accepted: imported once, on first start (as before versions).
 """
@@ -161,10 +162,13 @@ def _not_newer(version: str, applied: str) -> bool:
 def _touched(db: Database, record_ids: list[str]) -> set[str]:
     """The ids whose audit trail shows a curator's (or operator's) change or a deletion (module docstring)."""
     rows = db.execute(
-        "SELECT DISTINCT record_id FROM disclosure_audit"
-        " WHERE record_id IN (SELECT value FROM json_each(?))"
+        "SELECT record_id FROM disclosure_audit"
+        " WHERE record_id IN (SELECT value FROM json_each(?1))"
         " AND (action = 'delete' OR (after IS NOT NULL AND actor_role IS NOT 'seed'"
-        " AND NOT (action = 'import.create' AND actor_role = 'operator')))",
+        " AND NOT (action = 'import.create' AND actor_role = 'operator')))"
+        " UNION SELECT i.record_id FROM disclosure_audit_items i JOIN disclosure_audit a ON a.id = i.entry_id"
+        " WHERE i.record_id IN (SELECT value FROM json_each(?1)) AND i.change = 'update'"
+        " AND a.actor_role IS NOT 'seed'",
         [json.dumps(record_ids)],
     )
     return {row[0] for row in rows}

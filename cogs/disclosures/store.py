@@ -1,147 +1,40 @@
-"""Reading and writing disclosure records (all tables, search row and audit) as plain functions."""
+"""Reading and writing disclosure records (all tables, search row and audit) as plain functions.
+
+Every write is audited: one entry per change by a curator, member or the seed; one entry per operator
+``records import`` (``import.batch``), which lists the records it created or changed (``disclosure_audit_items``,
+with before and after copies of each changed record) so a record's history and restore still see it.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-from cogs.disclosures.audit import SEED, Actor, add_audit, now_iso
-from cogs.disclosures.normalise import normalise, search_text
+from cogs.disclosures import rows
+from cogs.disclosures.audit import OPERATOR, Actor, add_audit, now_iso
 from cogs.disclosures.records import RECORD_FIELDS, validate_record
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 1000
 SEED_KEY = "seed_imported"
-
-
-def _year(date: str) -> int | None:
-    return int(date[:4]) if date[:4].isdigit() else None
-
-
-def _company_id(db: Database, name: str) -> int:
-    row = db.execute("SELECT id FROM disclosure_companies WHERE name = ?", [name]).fetchone()
-    if row:
-        return int(row[0])
-    return int(db["disclosure_companies"].insert({"name": name, "name_key": normalise(name)}).last_pk)
-
-
-def _clear_children(db: Database, record_id: str) -> None:
-    for table in (
-        "disclosure_titles",
-        "disclosure_record_companies",
-        "disclosure_ai_uses",
-        "disclosure_sources",
-    ):
-        db.execute(f"DELETE FROM {table} WHERE record_id = ?", [record_id])
-    db.execute("DELETE FROM disclosure_search WHERE record_id = ?", [record_id])
 
 
 def _write(
     db: Database, record: dict[str, Any], *, state: str, actor: Actor, at: str, new: bool = False
 ) -> None:
     """Write a validated record and everything hanging off it (no transaction of its own)."""
-    record_id = record["id"]
-    existing = None
-    if not new:
-        existing = db.execute(
-            "SELECT created_at FROM disclosure_records WHERE id = ?", [record_id]
-        ).fetchone()
-        _clear_children(db, record_id)
-    db["disclosure_records"].upsert(
-        {
-            "id": record_id,
-            "title": record["title"],
-            "medium": record["medium"],
-            "date": record["date"],
-            "year": _year(record["date"]),
-            "disclosure": record["disclosure"],
-            "credit_text": record["credit_text"],
-            "summary": record["summary"],
-            "response": record["response"],
-            "confidence": record["confidence"],
-            "state": state,
-            "created_at": existing[0] if existing else at,
-            "updated_at": at,
-            "updated_by": actor.id,
-        },
-        pk="id",
-    )
-    titles = [
-        {"title": record["title"], "language": record.get("title_language") or "en"},
-        *record["alt_titles"],
-    ]
-    db["disclosure_titles"].insert_all(
-        {"record_id": record_id, "position": i, "title": t["title"], "language": t["language"]}
-        for i, t in enumerate(titles)
-    )
-    db["disclosure_record_companies"].insert_all(
-        (
-            {
-                "record_id": record_id,
-                "company_id": _company_id(db, c["name"]),
-                "role": c["role"],
-                "position": i,
-            }
-            for i, c in enumerate(record["companies"])
-        ),
-        ignore=True,
-    )
-    db["disclosure_ai_uses"].insert_all({"record_id": record_id, "use": u} for u in record["ai_uses"])
-    db["disclosure_sources"].insert_all(
-        {"record_id": record_id, "position": i, **s} for i, s in enumerate(record["sources"])
-    )
-    db["disclosure_search"].insert(
-        {
-            "record_id": record_id,
-            "titles": " ".join(search_text(t["title"]) for t in titles),
-            "companies": " ".join(search_text(c["name"]) for c in record["companies"]),
-            "summary": search_text(record["summary"]),
-        }
-    )
+    rows.write(db, [record], state=state, actor_id=actor.id, at=at, stored={} if new else None)
 
 
 def get_record(db: Database, record_id: str, *, include_hidden: bool = False) -> dict[str, Any] | None:
     """The full record (titles, companies, uses, sources), or None; hidden states only when asked."""
-    row = db.execute("SELECT * FROM disclosure_records WHERE id = ?", [record_id]).fetchone()
-    if row is None:
-        return None
-    cols = [d[0] for d in db.execute("SELECT * FROM disclosure_records LIMIT 0").description]
-    record = dict(zip(cols, row, strict=True))
-    if record["state"] != "published" and not include_hidden:
-        return None
-    titles = db.execute(
-        "SELECT title, language FROM disclosure_titles WHERE record_id = ? ORDER BY position", [record_id]
-    ).fetchall()
-    record["title_language"] = titles[0][1] if titles else "en"
-    record["alt_titles"] = [{"title": t, "language": lang} for t, lang in titles[1:]]
-    record["companies"] = [
-        {"name": name, "role": role}
-        for name, role in db.execute(
-            "SELECT c.name, rc.role FROM disclosure_record_companies rc JOIN disclosure_companies c"
-            " ON c.id = rc.company_id WHERE rc.record_id = ? ORDER BY rc.position",
-            [record_id],
-        ).fetchall()
-    ]
-    record["ai_uses"] = [
-        r[0]
-        for r in db.execute(
-            "SELECT use FROM disclosure_ai_uses WHERE record_id = ? ORDER BY rowid", [record_id]
-        )
-    ]
-    record["sources"] = [
-        {"url": u, "publisher": p, "title": t, "date": d}
-        for u, p, t, d in db.execute(
-            "SELECT url, publisher, title, date FROM disclosure_sources WHERE record_id = ? ORDER BY position",
-            [record_id],
-        ).fetchall()
-    ]
-    return record
+    return rows.read(db, [record_id], include_hidden=include_hidden).get(record_id)
 
 
 def portable(record: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +81,7 @@ def delete_record(db: Database, record_id: str, *, actor: Actor) -> bool:
         before = get_record(db, record_id, include_hidden=True)
         if before is None:
             return False
-        _clear_children(db, record_id)
+        rows.clear(db, [record_id])
         db.execute("DELETE FROM disclosure_records WHERE id = ?", [record_id])
         add_audit(db, "delete", actor=actor, record_id=record_id, before=portable(before))
     return True
@@ -221,7 +114,9 @@ def restore_record(
             snapshot, note = row[0], "before its deletion"
         else:
             row = db.execute(
-                "SELECT after FROM disclosure_audit WHERE id = ? AND record_id = ?", [entry_id, record_id]
+                "SELECT after FROM disclosure_audit WHERE id = ? AND record_id = ?"
+                " UNION ALL SELECT after FROM disclosure_audit_items WHERE entry_id = ? AND record_id = ?",
+                [entry_id, record_id, entry_id, record_id],
             ).fetchone()
             if row is None:
                 raise RestoreError("no_entry")
@@ -233,12 +128,30 @@ def restore_record(
     return get_record(db, record_id) or record
 
 
-def index_rows(db: Database) -> list[tuple[str, str]]:
-    """(record id, title) for every published record, main title first (for the title index)."""
+def index_page(db: Database, after: str = "", *, records: int = 5000) -> list[tuple[str, str, str]]:
+    """(record id, title, normalised title) for the next ``records`` published records after id ``after``,
+    by id, main title first (the title index is built from these pages)."""
+    last = db.execute(
+        "SELECT max(id) FROM (SELECT id FROM disclosure_records WHERE state = 'published' AND id > ?"
+        " ORDER BY id LIMIT ?)",
+        [after, records],
+    ).fetchone()[0]
+    if last is None:
+        return []
     return db.execute(
-        "SELECT t.record_id, t.title FROM disclosure_titles t JOIN disclosure_records r ON r.id = t.record_id"
-        " WHERE r.state = 'published' ORDER BY t.record_id, t.position"
+        "SELECT t.record_id, t.title, coalesce(t.norm, '') FROM disclosure_titles t"
+        " JOIN disclosure_records r ON r.id = t.record_id"
+        " WHERE t.record_id > ? AND t.record_id <= ? AND r.state = 'published' ORDER BY t.record_id, t.position",
+        [after, last],
     ).fetchall()
+
+
+def index_rows(db: Database) -> list[tuple[str, str, str]]:
+    """Every page of ``index_page`` at once (tests, benchmarks)."""
+    out: list[tuple[str, str, str]] = []
+    while page := index_page(db, out[-1][0] if out else ""):
+        out += page
+    return out
 
 
 def titles_of(record: dict[str, Any]) -> list[str]:
@@ -252,11 +165,94 @@ def count_published(db: Database) -> int:
 
 @dataclass
 class ImportReport:
-    """What an import did: ids written, ids left alone, and the rows refused (line, reason)."""
+    """What an import did: ids written (created or updated), ids left alone, the rows refused (line, reason),
+    and the audit entry naming it (None when it changed nothing)."""
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    entry_id: int | None = None
+
+    def summary(self, source: str | None) -> str:
+        what = f"records import {source}" if source else "records import"
+        return (
+            f"{what}: {self.created} created, {self.updated} updated, {len(self.unchanged)} unchanged,"
+            f" {len(self.errors)} skipped"
+        )
+
+
+# A record of a batch: (its position in the batch, its id, the record, or None when only the batch's table rows
+# hold it, laid out by a worker process).
+Entry = tuple[int, str, "dict[str, Any] | None"]
+
+
+class _Import:
+    """One import: batches of records, each written in one transaction, the whole audited as one entry."""
+
+    def __init__(
+        self, db: Database, *, only_missing: bool, actor: Actor, source: str | None, errors: list[Any] | None
+    ) -> None:
+        self.db, self.only_missing, self.actor, self.source = db, only_missing, actor, source
+        self.report = ImportReport(errors=errors if errors is not None else [])
+
+    def add(self, entries: Sequence[Entry], tables: str | None = None) -> None:
+        """Write a batch: ``entries`` are its records (or None for those that are only in ``tables``, which
+        is then ``rows.tables`` of them as JSON, laid out by a worker process)."""
+        report, db = self.report, self.db
+        with db.conn:
+            stored = rows.existing(db, [record_id for _, record_id, _ in entries])
+            old = rows.read(db, list(stored), include_hidden=True) if stored else {}
+            given = {}
+            if old and tables is not None:  # the new versions of stored records, to compare
+                at = [position for position, record_id, _ in entries if record_id in old]
+                given = rows.records_from(json.loads(tables), at)
+            keep, kept, replace, items = [], [], [], []
+            for position, record_id, record in entries:
+                record = record or given.get(position)
+                before = old.get(record_id)
+                if before is not None and (self.only_missing or portable(before) == portable(record)):
+                    report.unchanged.append(record_id)
+                    continue
+                keep.append(position)
+                if record is not None:
+                    kept.append(record)
+                report.written.append(record_id)
+                if before is None:
+                    report.created += 1
+                    items.append((record_id, "create", None, None))
+                else:
+                    report.updated += 1
+                    replace.append(record_id)
+                    copies = (json.dumps(portable(r), ensure_ascii=False) for r in (before, record))
+                    items.append((record_id, "update", *copies))
+            if not keep:
+                return
+            if report.entry_id is None:
+                report.entry_id = add_audit(
+                    db, "import.batch", actor=self.actor, note=report.summary(self.source)
+                )
+            if tables is None:  # computed here, for the records written only
+                tables, keep = json.dumps(rows.tables(kept)), list(range(len(kept)))
+            rows.write_tables(
+                db, tables, keep, state="published", actor_id=self.actor.id, at=now_iso(), replace=replace
+            )
+            db.conn.executemany(
+                "INSERT INTO disclosure_audit_items (entry_id, record_id, change, before, after)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(report.entry_id, *item) for item in items],
+            )
+
+    def finish(self) -> ImportReport:
+        report = self.report
+        if report.entry_id is not None:
+            with self.db.conn:
+                self.db.execute(
+                    "UPDATE disclosure_audit SET note = ? WHERE id = ?",
+                    [report.summary(self.source), report.entry_id],
+                )
+        return report
 
 
 def import_records(
@@ -264,49 +260,51 @@ def import_records(
     records: Iterable[tuple[int, dict[str, Any]]],
     *,
     only_missing: bool = False,
-    actor: Actor = SEED,
+    actor: Actor = OPERATOR,
+    source: str | None = None,
+    errors: list[tuple[int, str]] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Write validated ``(line, record)`` pairs, idempotently by id, in committed batches.
+    """Write validated ``(line, record)`` pairs, idempotently by id, in committed batches of ``BATCH``.
 
-    A record identical to the stored one is left alone (no audit noise); with ``only_missing`` any stored id is.
+    A record identical to the stored one is left alone; with ``only_missing`` any stored id is. The whole
+    import is one audit entry (``import.batch``, its note naming ``source`` and the counts; ``errors`` is the
+    list the caller's validation fills, counted as skipped) listing each record it created or updated, the
+    updated ones with their copy before and after. An import that changes nothing adds no entry.
     """
-    report = ImportReport()
-    batch: list[tuple[int, dict[str, Any]]] = []
-
-    def flush() -> None:
-        at = now_iso()
-        with db.conn:
-            ids = [record["id"] for _, record in batch]
-            known = {
-                row[0]
-                for row in db.execute(
-                    f"SELECT id FROM disclosure_records WHERE id IN ({','.join('?' * len(ids))})", ids
-                ).fetchall()
-            }
-            for _, record in batch:
-                stored = get_record(db, record["id"], include_hidden=True) if record["id"] in known else None
-                if stored is not None and (only_missing or portable(stored) == portable(record)):
-                    report.unchanged.append(record["id"])
-                    continue
-                _write(db, record, state="published", actor=actor, at=at, new=stored is None)
-                action = "import.create" if stored is None else "import.update"
-                before = portable(stored) if stored else None
-                add_audit(
-                    db, action, actor=actor, record_id=record["id"], before=before, after=portable(record)
-                )
-                report.written.append(record["id"])
+    work = _Import(db, only_missing=only_missing, actor=actor, source=source, errors=errors)
+    batch: list[Entry] = []
+    for _, record in records:
+        batch.append((len(batch), record["id"], record))
+        if len(batch) >= BATCH:
+            work.add(batch)
+            if progress is not None:
+                progress(len(batch))
+            batch = []
+    if batch:
+        work.add(batch)
         if progress is not None:
             progress(len(batch))
-        batch.clear()
+    return work.finish()
 
-    for line, record in records:
-        batch.append((line, record))
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    return report
+
+def import_prepared(
+    db: Database,
+    batches: Iterable[tuple[Sequence[Entry], str]],
+    *,
+    actor: Actor = OPERATOR,
+    source: str | None = None,
+    errors: list[tuple[int, str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """``import_records`` for batches validated and laid out in worker processes (``transfer.prepared``):
+    each batch's entries carry canonical JSON and its table rows arrive as one JSON text."""
+    work = _Import(db, only_missing=False, actor=actor, source=source, errors=errors)
+    for entries, tables in batches:
+        work.add(entries, tables)
+        if progress is not None:
+            progress(len(entries))
+    return work.finish()
 
 
 def get_meta(db: Database, key: str) -> str | None:

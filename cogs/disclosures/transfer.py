@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import logging
+import multiprocessing
 import textwrap
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from cogs.disclosures.records import RECORD_FIELDS, RecordError, validate_record
+from cogs.disclosures.rows import tables
 
 log = logging.getLogger(__name__)
 
 CSV_COLUMNS = RECORD_FIELDS
 JSON_CELLS = ("alt_titles", "companies", "ai_uses", "sources")  # list columns: JSON text inside the CSV cell
+CHUNK = 1000  # rows validated and laid out per task of a worker process
 SHAPE = 'a JSON record file must be an array of records, or an object with a "records" array'
 
 
@@ -84,20 +89,39 @@ def _line(text: str, position: int) -> int:
 
 def _array(text: str, position: int) -> tuple[list[tuple[int, Any]], int]:
     """Each element of the JSON array starting at ``position`` with its line, and the position after it."""
+    end: list[int] = []
+    rows = list(_elements(text, position, end))
+    return rows, end[0]
+
+
+def _elements(text: str, position: int, end: list[int] | None = None) -> Iterator[tuple[int, Any]]:
+    """Each element of the JSON array starting at ``position``, with its line, as it is read (``end``
+    receives the position after the array)."""
     decoder = json.JSONDecoder()
-    rows: list[tuple[int, Any]] = []
     line, counted = 1, 0
     position = _skip_space(text, position + 1)
     while position < len(text) and text[position] != "]":
         line, counted = line + text.count("\n", counted, position), position  # counted once, not per row
-        value, end = _decode(decoder, text, position)
-        rows.append((line, value))
-        position = _skip_space(text, end)
+        value, after = _decode(decoder, text, position)
+        yield line, value
+        position = _skip_space(text, after)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
     if position >= len(text):
         raise FileFormatError("the JSON array is not closed")
-    return rows, position + 1
+    if end is not None:
+        end.append(position + 1)
+
+
+def iter_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """``read_rows``, a plain JSON array read element by element as it is consumed (a big import starts
+    validating before the whole file is read)."""
+    if file_format(path) == "json":
+        text = path.read_text(encoding="utf-8-sig")
+        start = _skip_space(text, 0)
+        if start < len(text) and text[start] == "[":
+            return _elements(text, start)
+    return read_rows(path)
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -147,20 +171,78 @@ def validated(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Valid records with their line; each bad row is appended to ``errors`` as (line, reason) and skipped."""
     seen: dict[str, int] = {}
+    for line, record, error in check_rows(rows):
+        if _accepted(line, record["id"] if record else None, error, seen, errors):
+            assert record is not None
+            yield line, record
+
+
+def _accepted(
+    line: int, record_id: str | None, error: str | None, seen: dict[str, int], errors: list[tuple[int, str]]
+) -> bool:
+    """Whether a checked row is taken: valid, and its id not taken by an earlier line (else noted in errors)."""
+    if record_id is None:
+        errors.append((line, error or "invalid"))
+        return False
+    if record_id in seen:
+        errors.append((line, f"id {record_id!r} already appears on line {seen[record_id]}"))
+        return False
+    seen[record_id] = line
+    return True
+
+
+Checked = tuple[int, dict[str, Any] | None, str | None]  # (line, canonical record, or why it was refused)
+
+
+def check_rows(rows: Iterable[tuple[int, Any]]) -> Iterator[Checked]:
+    """Validate raw rows, one by one."""
     for line, raw in rows:
         if isinstance(raw, dict) and "_error" in raw:
-            errors.append((line, raw["_error"]))
+            yield line, None, raw["_error"]
             continue
         try:
-            record = validate_record(raw)
+            yield line, validate_record(raw), None
         except RecordError as exc:
-            errors.append((line, str(exc)))
-            continue
-        if record["id"] in seen:
-            errors.append((line, f"id {record['id']!r} already appears on line {seen[record['id']]}"))
-            continue
-        seen[record["id"]] = line
-        yield line, record
+            yield line, None, str(exc)
+
+
+Prepared = tuple[list[tuple[int, str | None, str | None]], str]
+
+
+def prepare_rows(rows: list[tuple[int, Any]]) -> Prepared:
+    """(In a worker process.) Validate raw rows and lay out what writing the valid ones takes: for each row
+    (line, id or None, why it was refused), and every table's rows for the valid ones (``rows.tables``, each
+    row led by the record's position among them) as one JSON text."""
+    checked, records = [], []
+    for line, record, error in check_rows(rows):
+        checked.append((line, record["id"] if record else None, error))
+        if record is not None:
+            records.append(record)
+    return checked, json.dumps(tables(records), ensure_ascii=False)
+
+
+def prepared(
+    rows: Iterable[tuple[int, Any]], errors: list[tuple[int, str]], *, workers: int
+) -> Iterator[tuple[list[tuple[int, str, None]], str]]:
+    """Batches of valid records ready to write (``store.import_prepared``), validated and laid out by
+    ``workers`` worker processes; bad rows and repeated ids go to ``errors`` by line, as with ``validated``.
+    Every row is read and handed out before the first batch is yielded (a file that cannot be read stops the
+    import before anything is written), while the workers already validate."""
+    remaining = iter(rows)
+    chunks = iter(lambda: list(itertools.islice(remaining, CHUNK)), [])
+    context = multiprocessing.get_context("spawn")  # never fork a process that holds a database connection
+    seen: dict[str, int] = {}
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for checked, table_rows in pool.map(prepare_rows, chunks):
+            entries: list[tuple[int, str, None]] = []
+            position = -1  # among the chunk's valid records, as its table rows count them
+            for line, record_id, error in checked:
+                if record_id is not None:
+                    position += 1
+                if _accepted(line, record_id, error, seen, errors):
+                    assert record_id is not None
+                    entries.append((position, record_id, None))
+            yield entries, table_rows
 
 
 def write_records(path: Path, records: Iterable[dict[str, Any]], *, version: str | None = None) -> int:

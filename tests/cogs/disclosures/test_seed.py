@@ -152,9 +152,9 @@ def test_a_database_from_before_curators_is_classified_from_its_audit_trail(tmp_
     moderator edited back then counts as the curators' work."""
     db = open_database(tmp_path / "old.db")
     migrations.apply(db, stop_before="0004_curators")
-    with db.conn:
+    edited = _record("bb", "Edited by a moderator.")
+    with db.conn:  # the audit trail as it was written then (the records themselves are written below)
         for record in (_record("aa"), _record("bb")):
-            store._write(db, record, state="published", actor=audit.SEED, at="2026-01-01T00:00:00+00:00")
             db.table("disclosure_audit").insert(
                 {
                     "at": "2026-01-01T00:00:00+00:00",
@@ -163,8 +163,6 @@ def test_a_database_from_before_curators_is_classified_from_its_audit_trail(tmp_
                     "after": json.dumps(store.portable(record)),
                 }
             )
-        edited = _record("bb", "Edited by a moderator.")
-        store._write(db, edited, state="published", actor=audit.SEED, at="2026-01-02T00:00:00+00:00")
         db.table("disclosure_audit").insert(
             {
                 "at": "2026-01-02T00:00:00+00:00",
@@ -176,6 +174,9 @@ def test_a_database_from_before_curators_is_classified_from_its_audit_trail(tmp_
         )
         db.table("disclosure_meta").insert({"key": "seed_imported", "value": "2026-01-01T00:00:00+00:00"})
     apply_migrations(db, migrations)
+    with db.conn:
+        for record in (_record("aa"), edited):
+            store._write(db, record, state="published", actor=audit.SEED, at="2026-01-02T00:00:00+00:00")
     report = seed.apply_seed(db, "2026-11-29", [_record("aa", "Seed text."), _record("bb", "Seed text.")])
     assert (report.updated, report.kept) == (["aa"], ["bb"])
     assert _summary(db, "aa") == "Seed text." and _summary(db, "bb") == "Edited by a moderator."
