@@ -40,7 +40,10 @@ def clean_input(text: str | None, *, one_line: bool = False) -> str:
     (any kind becomes ``\\n``), trailing spaces are cut from each line and at most one blank line is kept
     between paragraphs. Idempotent: cleaning clean text changes nothing.
     """
-    text = unicodedata.normalize("NFC", plain(_LINE_BREAKS.sub("\n", text or "")))
+    text = text or ""
+    if text.isascii() and text.isprintable():  # the common case: nothing hidden, already NFC, one line
+        return " ".join(text.split()) if one_line else text.strip()
+    text = unicodedata.normalize("NFC", plain(_LINE_BREAKS.sub("\n", text)))
     if one_line:
         return " ".join(text.split())
     lines = [line.rstrip() for line in text.split("\n")]

@@ -117,3 +117,17 @@ def test_the_reported_cases() -> None:
     family = "👨\u200d👩\u200d👧 family"  # joiners inside emoji stay
     assert clean_input(family) == family
     assert clean_input(None) == ""
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=200), st.booleans())
+def test_the_ascii_fast_path_cleans_exactly_like_the_full_path(raw: str, one_line: bool) -> None:
+    import unicodedata
+
+    from bot.text import _BLANK_LINES, _LINE_BREAKS, plain
+
+    text = unicodedata.normalize("NFC", plain(_LINE_BREAKS.sub("\n", raw)))
+    if one_line:
+        expected = " ".join(text.split())
+    else:
+        expected = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n"))).strip()
+    assert clean_input(raw, one_line=one_line) == expected
