@@ -32,9 +32,13 @@ To go live:
   2. Open "Bot", press "Reset Token" and copy the token.
   3. Put it in a file named .env next to README.md:   DISCORD_TOKEN=your-token-here
      (copy .env.example to .env to see every setting)
-  4. Invite the bot with the scopes "bot applications.commands" and the permissions
-     View Channels, Send Messages, Embed Links, Attach Files, Read Message History:
-     https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&scope=bot+applications.commands&permissions=117760
+  4. Open "Installation" and tick both "Guild Install" and "User Install" under Installation Contexts.
+  5. Add Haikei to a server (scopes "bot applications.commands"; permissions View Channels,
+     Send Messages, Embed Links, Attach Files, Read Message History):
+     https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&integration_type=0&scope=bot+applications.commands&permissions=117760
+     Or to your own account, for /disclosure and "Check image for AI metadata" in any server or DM
+     (scope "applications.commands"; alerts, polls and settings need Haikei in the server):
+     https://discord.com/oauth2/authorize?client_id=YOUR_APPLICATION_ID&integration_type=1&scope=applications.commands
 
 To try Haikei without Discord: python -m bot sandbox   (or `make run` with no token)
 """

@@ -4,12 +4,14 @@ A moderator has Manage Server, or the server's moderator role (`/config modrole`
 A curator is the application's owner (or a member of its team), a user in ``CURATOR_USER_IDS``, or a member
 holding ``CURATOR_ROLE_ID`` in the server ``CURATOR_GUILD_ID``; being a moderator somewhere never makes one.
 ``default_permissions`` only hides commands in Discord's client; these checks run on our side every time.
+Both hold only in servers Haikei is in (``server_id``): a command installed to a member's account also runs in
+servers without Haikei, where Discord sends no roles and Haikei keeps no settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -20,6 +22,14 @@ from bot.errors import NotCurator, NotModerator, UserFacingError
 T = TypeVar("T")
 
 
+def server_id(interaction: discord.Interaction) -> int | None:
+    """The id of the server the interaction comes from when Haikei is installed there; None in DMs and in servers
+    without Haikei (where a command installed to the member's account runs)."""
+    if interaction.guild_id is not None and interaction.is_guild_integration():
+        return interaction.guild_id
+    return None
+
+
 def role_ids(user: discord.abc.User) -> list[int]:
     """The ids of the member's roles (empty outside a server)."""
     return [role.id for role in getattr(user, "roles", ())]
@@ -28,7 +38,7 @@ def role_ids(user: discord.abc.User) -> list[int]:
 async def has_role_setting(interaction: discord.Interaction, field: str) -> bool:
     """True when the member holds the role stored in ``field`` of the server's settings."""
     member = interaction.user
-    if interaction.guild_id is None or not isinstance(member, discord.Member):
+    if server_id(interaction) is None or not isinstance(member, discord.Member):
         return False
     row = await interaction.client.db.run(guild_settings.get, interaction.guild_id)  # type: ignore[attr-defined]
     role_id = row.get(field)
@@ -38,7 +48,7 @@ async def has_role_setting(interaction: discord.Interaction, field: str) -> bool
 async def is_moderator(interaction: discord.Interaction) -> bool:
     """True for members with Manage Server (or Administrator) or the server's moderator role."""
     member = interaction.user
-    if not isinstance(member, discord.Member):
+    if server_id(interaction) is None or not isinstance(member, discord.Member):
         return False
     if member.guild_permissions.manage_guild:
         return True
@@ -66,13 +76,25 @@ def moderator_only() -> Callable[[T], T]:
     return _check(require_moderator)
 
 
+def server_only() -> dict[str, Any]:
+    """Keyword arguments for a top-level ``app_commands.Group`` (or ``Command``/``ContextMenu``) that needs a
+    server Haikei is in: offered in servers only, and installed with Haikei to a server, never to a member's
+    account. (Discord gives a command that names no installation type every type the application enables.)"""
+    return {
+        "allowed_contexts": app_commands.AppCommandContext(guild=True),
+        "allowed_installs": app_commands.AppInstallationType(guild=True),
+    }
+
+
 def staff_group(name: str, description: str) -> app_commands.Group:
-    """A top-level group for moderators or curators: server-only, and hidden by Discord from members without
-    Manage Server (a hint only; every subcommand still needs ``moderator_only()`` or ``curator_only()``)."""
+    """A top-level group for moderators or curators: in servers only, installed with Haikei to a server only
+    (never to a member's account), and hidden by Discord from members without Manage Server (a hint only; every
+    subcommand still needs ``moderator_only()`` or ``curator_only()``)."""
     return app_commands.Group(
         name=name,
         description=description,
         guild_only=True,
+        **server_only(),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 
@@ -87,7 +109,7 @@ async def is_curator(interaction: discord.Interaction) -> bool:
         return True
     return (
         settings.curator_role_id is not None
-        and interaction.guild_id == settings.curator_guild_id
+        and server_id(interaction) == settings.curator_guild_id
         and settings.curator_role_id in role_ids(user)
     )
 

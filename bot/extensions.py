@@ -5,4 +5,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.disclosures",
     "cogs.alerts",
     "cogs.polls",
+    "cogs.privacy",  # last: it reads the other cogs' privacy hooks
 )

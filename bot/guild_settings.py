@@ -1,7 +1,9 @@
-"""Per-server settings the core owns (moderator role, poll-creator role) and bot metadata; plain store functions."""
+"""Per-server settings the core owns (moderator role, poll-creator role), bot metadata, the servers Haikei was
+removed from and the log of deletions; plain store functions."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,3 +44,63 @@ def set_meta(db: Database, key: str, value: str) -> None:
     """Store a bot-wide metadata value; committed when this returns."""
     with db.conn:
         db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+
+# ----- servers Haikei left, and the log of deletions (the privacy cog's purge) ---------------------------
+
+
+def mark_removed(db: Database, guild_id: int, at: float) -> None:
+    """Haikei was removed from the server at ``at``: its data is purged once the grace period has passed
+    (an earlier mark is kept, so a second removal event does not restart the count)."""
+    with db.conn:
+        db.execute(
+            "INSERT INTO guild_removals (guild_id, removed_at) VALUES (?, ?) ON CONFLICT (guild_id) DO NOTHING",
+            [guild_id, at],
+        )
+
+
+def clear_removed(db: Database, guild_id: int) -> bool:
+    """Haikei is in the server (again): nothing of it is purged. True if it was marked."""
+    with db.conn:
+        return db.execute("DELETE FROM guild_removals WHERE guild_id = ?", [guild_id]).rowcount > 0
+
+
+def removed_guilds(db: Database) -> dict[int, float]:
+    """Every marked server and when Haikei was removed from it."""
+    return dict(db.execute("SELECT guild_id, removed_at FROM guild_removals").fetchall())
+
+
+def removed_before(db: Database, before: float) -> list[int]:
+    """Servers Haikei was removed from at or before ``before`` (due for the purge), oldest first."""
+    rows = db.execute(
+        "SELECT guild_id FROM guild_removals WHERE removed_at <= ? ORDER BY removed_at", [before]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def stored_guilds(db: Database) -> set[int]:
+    """The servers with settings."""
+    return {row[0] for row in db.execute("SELECT guild_id FROM guild_settings")}
+
+
+def forget_guild(db: Database, guild_id: int) -> dict[str, int]:
+    """Delete the core's rows of a server (its settings and its removal mark)."""
+    with db.conn:
+        settings = db.execute("DELETE FROM guild_settings WHERE guild_id = ?", [guild_id]).rowcount
+        db.execute("DELETE FROM guild_removals WHERE guild_id = ?", [guild_id])
+    return {"privacy.count.settings": settings}
+
+
+def log_privacy(
+    db: Database, subject: str, counts: dict[str, int], at: float, guild_id: int | None = None
+) -> None:
+    """Record a deletion: ``subject`` ``member`` (no id: only what was removed) or ``server`` (its id)."""
+    with db.conn:
+        db["privacy_log"].insert(
+            {"at": at, "subject": subject, "guild_id": guild_id, "counts": json.dumps(counts, sort_keys=True)}
+        )
+
+
+def prune_privacy_log(db: Database, before: float) -> int:
+    with db.conn:
+        return db.execute("DELETE FROM privacy_log WHERE at < ?", [before]).rowcount

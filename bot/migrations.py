@@ -30,3 +30,18 @@ def _leases(db: Database) -> None:
         pk="name",
         not_null={"name", "owner", "expires_at", "acquired_at"},
     )
+
+
+@core(name="0004_privacy")
+def _privacy(db: Database) -> None:
+    """Servers Haikei was removed from (their data is purged 30 days later unless it is added back), and the
+    log of deletions: what a member's ``/privacy delete`` or a server purge removed, never the member's id."""
+    db["guild_removals"].create(
+        {"guild_id": int, "removed_at": float}, pk="guild_id", not_null={"removed_at"}
+    )
+    db["privacy_log"].create(
+        {"id": int, "at": float, "subject": str, "guild_id": int, "counts": str},
+        pk="id",
+        not_null={"at", "subject", "counts"},
+    )
+    db["privacy_log"].create_index(["at"])

@@ -6,6 +6,9 @@ command into a command mention (``</config modrole:ID>``), which Discord renders
 language (``/設定 modrole``…) and which never pings. Ids come from ``command_ids(client)``, filled by
 ``CommandIds.refresh`` in ``setup_hook`` right after the command sync; before that, or for paths that are not commands, text is left as
 written. A path followed by options (`` `/alerts enable feed:3` ``) keeps the options in backticks after it.
+
+Where a command installed to a member's account runs in a server without Haikei, a public answer is allowed only
+where that member may post with external apps (``may_post``); ``send`` and ``defer`` answer privately elsewhere.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from bot.embeds import finish
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
+# What a member needs for a user-installed app's answer to be public in a server without the app's bot; without
+# Use External Apps Discord itself makes it ephemeral.
+POST_WITH_EXTERNAL_APPS = discord.Permissions(send_messages=True, use_external_apps=True)
+POST_IN_THREAD_WITH_EXTERNAL_APPS = discord.Permissions(send_messages_in_threads=True, use_external_apps=True)
 BACKTICKED_COMMAND = re.compile(r"`/([^`\n]+)`")
 SUBCOMMANDS = (discord.AppCommandOptionType.subcommand, discord.AppCommandOptionType.subcommand_group)
 
@@ -99,6 +106,25 @@ def command_ids(client: discord.Client) -> CommandIds:
     return found
 
 
+def may_post(interaction: discord.Interaction) -> bool:
+    """Whether a public answer is allowed here: in DMs and in servers Haikei is in, always; in a server without
+    it (a command installed to the member's account), only where the member may send messages with external apps.
+    Uses what Discord sends with the interaction (the member's permissions in the channel), no cache."""
+    if interaction.guild_id is None or interaction.is_guild_integration():
+        return True
+    needed = (
+        POST_IN_THREAD_WITH_EXTERNAL_APPS
+        if isinstance(interaction.channel, discord.Thread)
+        else POST_WITH_EXTERNAL_APPS
+    )
+    return interaction.permissions >= needed
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Acknowledge with "thinking…": publicly only where a public answer is allowed (``may_post``)."""
+    await interaction.response.defer(ephemeral=ephemeral or not may_post(interaction), thinking=True)
+
+
 async def send(
     interaction: discord.Interaction,
     content: str | None = None,
@@ -109,7 +135,9 @@ async def send(
     """Send ``content``/``embed``/``view``/``file`` as the response, or as a follow-up once responded.
 
     Mentions are off unless the caller passes ``allowed_mentions``; embeds are made to fit Discord's limits.
+    A public answer becomes private where the member may not post it (``may_post``).
     """
+    ephemeral = ephemeral or not may_post(interaction)
     kwargs.setdefault("allowed_mentions", NO_PINGS)
     if kwargs.get("embed") is not None:
         finish(kwargs["embed"])

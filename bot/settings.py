@@ -43,6 +43,8 @@ class Settings:
     sandbox_database_path: Path = Path("data/sandbox.db")
     shard_count: int | None = None  # None: the count Discord recommends (GET /gateway/bot)
     shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
+    privacy_url: str | None = None  # the operator's privacy policy (PRIVACY.md filled in), linked by /about
+    terms_url: str | None = None  # the operator's terms of service (TERMS.md filled in)
 
     @property
     def ballot_keys_path(self) -> Path:
@@ -138,6 +140,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         raise SettingsError("CURATOR_ROLE_ID needs CURATOR_GUILD_ID (the server the role belongs to)")
     keys_file = _get(env, "BALLOT_KEYS_PATH")
     shard_count, shard_ids = _shards(env)
+    privacy_url, terms_url = _web_url(env, "PRIVACY_URL"), _web_url(env, "TERMS_URL")
 
     return Settings(
         discord_token=_get(env, "DISCORD_TOKEN"),
@@ -157,7 +160,22 @@ def _parse(env: Mapping[str, str]) -> Settings:
         sandbox_database_path=Path(_get(env, "SANDBOX_DATABASE_PATH") or "data/sandbox.db"),
         shard_count=shard_count,
         shard_ids=shard_ids,
+        privacy_url=privacy_url,
+        terms_url=terms_url,
     )
+
+
+def _web_url(env: Mapping[str, str], name: str) -> str | None:
+    """An http(s) address with a host (a page members open from /about), or None when unset."""
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in raw):
+        raise SettingsError(
+            f"{name} must be an http(s) address such as https://example.org/privacy, got {raw!r}"
+        )
+    return raw
 
 
 def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:

@@ -2,7 +2,11 @@
 
 Each verb builds the INTERACTION_CREATE Discord would send, dispatches it over the gateway and returns an
 ``InteractionResult`` immediately (so bursts can be fired concurrently); ``await result.wait()`` for the
-bot's answer.
+bot's answer. ``channel`` may be a server channel (with or without the bot), ``world.dm_channel(user)`` (the
+DM with the bot) or ``world.private_channel(...)`` (a DM or group DM between users). A command is refused
+(DriverError) where Discord's client would not offer it: outside the contexts it was registered for, or where
+no installation of the app covers it (a server without the bot or a private channel, for a user who did not
+``world.install_to_user``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from bot.sandbox.interactions import (
     build_interaction,
 )
 from bot.sandbox.options import DriverError, Resolved, build_options, find_command, nest, walk_path
-from bot.sandbox.visibility import visible
+from bot.sandbox.visibility import offered, visible
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -91,6 +95,8 @@ class Driver:
         guild = world.guild_of(ch)
         root, *rest = path.split()
         cmd = find_command(self.emu, root, 1, guild)
+        who = world.user(user)
+        owners = offered(world, cmd, f"/{path}", who, ch, guild)
         defs, chain = walk_path(cmd, rest)
         res = Resolved(self.emu, guild, ch)
         if raw_options is not None:
@@ -106,7 +112,7 @@ class Driver:
             data["resolved"] = merged
         if "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
-        return build_interaction(self.emu, itype, data, user=world.user(user), channel=ch, locale=locale)
+        return build_interaction(self.emu, itype, data, user=who, channel=ch, locale=locale, owners=owners)
 
     async def command(
         self,
@@ -149,8 +155,9 @@ class Driver:
     ) -> list[str]:
         """Top-level names of the commands ``user`` sees in a channel or server, as Discord's client lists them.
 
-        ``where`` is a channel (object, id, name) or a server (object, id, name: ``"Second Server"``);
-        ``command_type`` 1 = slash commands, 2 = user and 3 = message context menus.
+        ``where`` is a channel (object, id, name; ``world.dm_channel(user)``, ``world.private_channel(...)``) or a
+        server (object, id, name: ``"Second Server"``, with or without the bot); ``command_type`` 1 = slash
+        commands, 2 = user and 3 = message context menus.
         """
         return sorted({c["name"] for c in visible(self.emu.world, user, where, command_type=command_type)})
 
@@ -200,6 +207,8 @@ class Driver:
         guild = world.guild_of(ch)
         ctype = 3 if msg is not None else 2
         cmd = find_command(self.emu, name, ctype, guild)
+        who = world.user(user)
+        owners = offered(world, cmd, name, who, ch, guild)
         res = Resolved(self.emu, guild, ch)
         target_id = res.message(msg) if msg is not None else res.user(world.user(target_user))  # type: ignore[arg-type]
         data: dict[str, Any] = {
@@ -212,7 +221,7 @@ class Driver:
         if "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
         payload = build_interaction(
-            self.emu, APPLICATION_COMMAND, data, user=world.user(user), channel=ch, locale=locale
+            self.emu, APPLICATION_COMMAND, data, user=who, channel=ch, locale=locale, owners=owners
         )
         return self._dispatch(payload, name, None)
 
@@ -308,7 +317,14 @@ class Driver:
         ch = world.channel(result.channel_id)
         source = result.source_message
         payload = build_interaction(
-            self.emu, MODAL_SUBMIT, data, user=who, channel=ch, message=source, locale=locale
+            self.emu,
+            MODAL_SUBMIT,
+            data,
+            user=who,
+            channel=ch,
+            message=source,
+            locale=locale,
+            owners=result.payload["authorizing_integration_owners"],
         )
         return self._dispatch(payload, f"modal {modal['custom_id']}", source)
 

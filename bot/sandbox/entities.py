@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from bot.sandbox.state import World
 
 DISCORD_EPOCH_MS = 1420070400000
-GUILD_TEXT, DM, GUILD_CATEGORY = 0, 1, 4
+GUILD_TEXT, DM, GROUP_DM, GUILD_CATEGORY = 0, 1, 3, 4
+PRIVATE_TYPES = (DM, GROUP_DM)
 
 
 class Snowflakes:
@@ -118,23 +119,33 @@ class Channel:
     nsfw: bool = False
     # target id -> (type 0 role / 1 member, allow, deny)
     overwrites: dict[int, tuple[int, int, int]] = field(default_factory=dict)
-    recipient_id: int | None = None
+    recipient_id: int | None = None  # the user of a DM with the bot
+    # the users of a DM or group DM without the bot (``World.private_channel``); the first owns a group DM
+    recipient_ids: list[int] = field(default_factory=list)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def is_private(self) -> bool:
+        """A DM or group DM between users, without the bot (interaction context 2)."""
+        return bool(self.recipient_ids)
 
     @property
     def last_message_id(self) -> str | None:
         return str(next(reversed(self.messages))) if self.messages else None
 
     def payload(self, world: World | None = None) -> dict[str, Any]:
-        if self.type == DM:
-            recipients = [world.users[self.recipient_id].payload()] if world and self.recipient_id else []
-            return {
+        if self.type in PRIVATE_TYPES:
+            ids = self.recipient_ids or ([self.recipient_id] if self.recipient_id else [])
+            data: dict[str, Any] = {
                 "id": str(self.id),
-                "type": DM,
+                "type": self.type,
                 "last_message_id": self.last_message_id,
-                "recipients": recipients,
+                "recipients": [world.users[i].payload() for i in ids] if world else [],
                 "flags": 0,
             }
+            if self.type == GROUP_DM:
+                data.update(name=self.name, icon=None, owner_id=str(ids[0]))
+            return data
         return {
             "id": str(self.id),
             "type": self.type,

@@ -158,6 +158,23 @@ class Gateway:
             if session.serves(guild_id):
                 session.push(event, data)
 
+    def remove_bot(self, guild: Any) -> None:
+        """Remove the bot from a server, as a kick or "Remove App" does: GUILD_DELETE without ``unavailable``
+        to the sessions of its shard (discord.py: ``on_guild_remove``); READY leaves it out from then on."""
+        found = self.emu.world.remove_bot(guild)
+        for session in self.live_sessions:
+            if session.serves(found.id):
+                session.push("GUILD_DELETE", {"id": str(found.id)})
+
+    def add_bot(self, guild: Any) -> None:
+        """Add the bot (back) to a server: GUILD_CREATE without ``unavailable`` (discord.py: ``on_guild_join``)."""
+        world = self.emu.world
+        found = world.add_bot(guild)
+        payload = {k: v for k, v in world.guild_payload(found).items() if k != "unavailable"}
+        for session in self.live_sessions:
+            if session.serves(found.id):
+                session.push("GUILD_CREATE", payload)
+
     def hold(self) -> None:
         """Keep new gateway sockets waiting before HELLO (a shard that drops stays away) until ``release()``."""
         self._open.clear()

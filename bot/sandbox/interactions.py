@@ -2,6 +2,12 @@
 
 The result object is what end-to-end tests assert on: the initial callback type, the original response
 message (kept current through edits), follow-ups, a modal or autocomplete choices, and latency.
+
+Interactions come from a server the bot is in, a server without it, the DM with the bot or a DM/group DM between
+users (``context`` 0, 0, 1, 2), with the ``authorizing_integration_owners`` of the installs that cover them. Where
+only a user install does, Discord allows at most 5 follow-ups, and in a server without the bot a public answer only
+where the member may post with external apps (Send Messages and Use External Apps): otherwise Discord makes it
+ephemeral (``InteractionResult.forced_ephemeral`` tells a test the bot left that to Discord).
 """
 
 from __future__ import annotations
@@ -11,22 +17,52 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.entities import DM, Channel, User
+from bot.sandbox import permissions as perms
+from bot.sandbox.entities import Channel, User
 from bot.sandbox.messages import EPHEMERAL, LOADING
 from bot.sandbox.options import DriverError
+from bot.sandbox.state import GUILD_INSTALL, World
+from bot.sandbox.visibility import BOT_DM_CONTEXT, GUILD_CONTEXT, context_of
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
 
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+USER_INSTALL_FOLLOWUPS = 5  # follow-ups Discord allows an interaction that only a user install covers
+# app_permissions where the bot is not: what an interaction's webhook may do (Discord's documented values)
+WEBHOOK_PERMISSIONS = perms.bits(["attach_files", "embed_links"])
+PRIVATE_PERMISSIONS = WEBHOOK_PERMISSIONS | perms.flag("mention_everyone")
+BOT_DM_PERMISSIONS = PRIVATE_PERMISSIONS | perms.flag("use_external_emojis")
+PUBLIC_WITH_USER_APPS = perms.bits(["send_messages", "use_external_apps"])
 
 
 def channel_for_interaction(emu: Emulator, channel: Channel, user: User) -> dict[str, Any]:
     data = channel.payload(emu.world)
-    if channel.type != DM:
+    if channel.guild_id:
         data["permissions"] = str(emu.world.channel_permissions(user, channel))
     return data
+
+
+def app_permissions(world: World, channel: Channel, context: int) -> int:
+    """The bot's permissions in a server it is in; elsewhere what Discord gives the interaction's webhook
+    (@everyone's permissions plus Attach Files and Embed Links in a server without the bot)."""
+    if context == GUILD_CONTEXT:
+        if channel.guild_id in world.guilds:
+            return world.channel_permissions(world.bot, channel)
+        return world.everyone_permissions(channel) | WEBHOOK_PERMISSIONS
+    return BOT_DM_PERMISSIONS if context == BOT_DM_CONTEXT else PRIVATE_PERMISSIONS
+
+
+def message_owners(world: World, message: dict[str, Any] | None, channel: Channel) -> dict[str, str]:
+    """The installs behind a message's components: those of the interaction that sent it, else (a message the
+    bot posted itself) the server install of its server or DM."""
+    meta = (message or {}).get("interaction_metadata") or {}
+    if meta.get("authorizing_integration_owners"):
+        return dict(meta["authorizing_integration_owners"])
+    if channel.guild_id in world.guilds:
+        return {str(GUILD_INSTALL): str(channel.guild_id)}
+    return {} if channel.guild_id or channel.is_private else {str(GUILD_INSTALL): "0"}
 
 
 def build_interaction(
@@ -38,10 +74,20 @@ def build_interaction(
     channel: Channel,
     message: dict[str, Any] | None = None,
     locale: str = "en-US",
+    owners: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The full interaction object Discord sends over the gateway (guild or DM context)."""
+    """The full interaction object Discord sends over the gateway (server, bot DM or private context).
+
+    ``owners``: the ``authorizing_integration_owners`` (a command's come from ``visibility.authorizing_owners``);
+    by default those of ``message`` (``message_owners``).
+    """
     world = emu.world
     guild = world.guild_of(channel)
+    context = context_of(world, channel, guild)
+    if owners is None:
+        owners = message_owners(world, message, channel)
+    if not owners:
+        raise DriverError(f"no installation of the app reaches #{channel.name}: Discord would send nothing")
     payload: dict[str, Any] = {
         "id": str(world.ids.next()),
         "application_id": str(world.application_id),
@@ -53,7 +99,9 @@ def build_interaction(
         "locale": locale,
         "entitlements": [],
         "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
-        "app_permissions": str(world.channel_permissions(world.bot, channel)),
+        "app_permissions": str(app_permissions(world, channel, context)),
+        "authorizing_integration_owners": dict(owners),
+        "context": context,
     }
     if data is not None:
         payload["data"] = data
@@ -69,11 +117,11 @@ def build_interaction(
             guild={"id": str(guild.id), "locale": guild.locale, "features": list(guild.features)},
             guild_locale=guild.locale,
             member=member,
-            authorizing_integration_owners={"0": str(guild.id)},
-            context=0,
         )
     else:
-        payload.update(user=user.payload(), authorizing_integration_owners={"0": "0"}, context=1)
+        if not world.channel_permissions(user, channel):
+            raise DriverError(f"{user.username} is not in the DM {channel.name}")
+        payload["user"] = user.payload()
     return payload
 
 
@@ -100,6 +148,16 @@ class InteractionResult:
         self.modal: dict[str, Any] | None = None
         self.choices: list[dict[str, Any]] | None = None
         self.rejected: list[tuple[int, int]] = []  # (http status, discord code) of refused callbacks
+        owners = payload.get("authorizing_integration_owners") or {}
+        by_user_install = str(GUILD_INSTALL) not in owners
+        self.followup_limit = USER_INSTALL_FOLLOWUPS if by_user_install else None
+        held = int((payload.get("member") or {}).get("permissions") or 0)
+        self.public_allowed = not (
+            by_user_install
+            and payload.get("context") == GUILD_CONTEXT
+            and held & PUBLIC_WITH_USER_APPS != PUBLIC_WITH_USER_APPS
+        )
+        self.forced_ephemeral = False  # Discord made a public answer ephemeral (see the module docstring)
 
     def __repr__(self) -> str:
         return f"<InteractionResult {self.label!r} type={self.type} response={self.response_type}>"

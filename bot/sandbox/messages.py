@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.sandbox.entities import DM, Channel, User, iso_now
+from bot.sandbox.entities import Channel, User, iso_now
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -257,9 +257,9 @@ def gateway_payload(emu: Emulator, msg: dict[str, Any]) -> dict[str, Any]:
     """Gateway message events additionally carry guild_id and the author's partial member."""
     data = {k: v for k, v in msg.items() if k not in INTERNAL_KEYS}
     ch = emu.world.channels.get(int(msg["channel_id"]))
-    if ch is not None and ch.type != DM and ch.guild_id:
-        data["guild_id"] = str(ch.guild_id)
-        guild = emu.world.guilds[ch.guild_id]
+    guild = emu.world.guild_of(ch) if ch is not None else None
+    if guild is not None:
+        data["guild_id"] = str(guild.id)
         author = int(msg["author"]["id"])
         if author in guild.members:
             data["member"] = guild.members[author].payload(emu.world, with_user=False)
@@ -271,13 +271,21 @@ def public(msg: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in msg.items() if k not in INTERNAL_KEYS}
 
 
+def _bot_sees(emu: Emulator, channel_id: int | str) -> bool:
+    """Whether the bot gets this channel's events (not those of servers it is not in, or of others' DMs)."""
+    ch = emu.world.channels.get(int(channel_id))
+    return ch is None or emu.world.bot_sees(ch)
+
+
 def create_message(emu: Emulator, channel: Channel, msg: dict[str, Any], *, ephemeral: bool = False) -> None:
-    """Store a message and tell the bot (MESSAGE_CREATE) and subscribers; ephemerals never hit the gateway."""
+    """Store a message and tell the bot (MESSAGE_CREATE, where it is) and subscribers; ephemerals never hit
+    the gateway."""
     if ephemeral:
         emu.ephemeral[int(msg["id"])] = msg
     else:
         channel.messages[int(msg["id"])] = msg
-        emu.gateway.dispatch("MESSAGE_CREATE", gateway_payload(emu, msg))
+        if emu.world.bot_sees(channel):
+            emu.gateway.dispatch("MESSAGE_CREATE", gateway_payload(emu, msg))
     emu.emit("message_create", msg, ephemeral=ephemeral, keys=emu.message_keys(msg["id"]))
 
 
@@ -312,7 +320,7 @@ def edit_message(
     msg["edited_timestamp"] = iso_now()
     emu.check_command_mentions(msg)
     ephemeral = bool(msg.get("flags", 0) & EPHEMERAL)
-    if not ephemeral:
+    if not ephemeral and _bot_sees(emu, msg["channel_id"]):
         emu.gateway.dispatch("MESSAGE_UPDATE", gateway_payload(emu, msg))
     emu.emit("message_update", msg, ephemeral=ephemeral, keys=emu.message_keys(msg["id"]))
 
@@ -328,6 +336,7 @@ def delete_message(emu: Emulator, msg: dict[str, Any]) -> None:
         data: dict[str, Any] = {"id": str(mid), "channel_id": str(cid)}
         if ch.guild_id:
             data["guild_id"] = str(ch.guild_id)
-        emu.gateway.dispatch("MESSAGE_DELETE", data)
+        if emu.world.bot_sees(ch):
+            emu.gateway.dispatch("MESSAGE_DELETE", data)
     msg["deleted"] = True
     emu.emit("message_delete", msg, ephemeral=ephemeral, keys=emu.message_keys(mid))

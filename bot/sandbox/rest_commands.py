@@ -1,6 +1,7 @@
 """Application command registration routes (global and per guild), as ``tree.sync()`` uses them.
 
-``command_puts`` counts bulk overwrites so tests can prove the bot does not re-sync on every restart.
+``command_puts`` counts bulk overwrites so tests can prove the bot does not re-sync on every restart. Each command
+keeps its ``contexts`` and ``integration_types``; the driver and ``visibility`` offer it only where they allow.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def check_command(cmd: dict[str, Any], i: int) -> list[Problem]:
             walk(opt.get("options") or [], p)
 
     walk(cmd.get("options") or [], (i,))
+    for key, known in (("contexts", (0, 1, 2)), ("integration_types", (0, 1))):
+        if any(value not in known for value in cmd.get(key) or ()):
+            problems.append(Problem((i, key), f"Value must be one of {list(known)}."))
     return problems
 
 
@@ -80,7 +84,8 @@ def _store(
         "default_member_permissions": cmd.get("default_member_permissions"),
         "dm_permission": cmd.get("dm_permission", True),
         "contexts": cmd.get("contexts"),
-        "integration_types": cmd.get("integration_types", [0]),
+        # Discord fills in the app's installation contexts (Developer Portal) for a command that names none
+        "integration_types": cmd.get("integration_types") or list(emu.world.install_types),
         "nsfw": cmd.get("nsfw", False),
         "name_localizations": cmd.get("name_localizations"),
         "description_localizations": cmd.get("description_localizations"),

@@ -1,7 +1,9 @@
 """Interaction callback and webhook (follow-up / @original) routes, with the 3-second deadline.
 
 This is where the production failure modes are reproduced: a late first answer is ``10062 Unknown
-interaction``, a second answer is ``40060 already acknowledged``, and follow-ups only work after an ack.
+interaction``, a second answer is ``40060 already acknowledged``, and follow-ups only work after an ack. An
+interaction only a user install covers gets at most 5 follow-ups (``40094``), and its public answers in a server
+without the bot become ephemeral where the member may not post with external apps (see interactions.py).
 """
 
 from __future__ import annotations
@@ -58,6 +60,16 @@ def _msg_type(res: InteractionResult) -> int:
     return 0
 
 
+def _public_or_forced(res: InteractionResult, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as Discord delivers it: made ephemeral where a public answer is not allowed (noted on ``res``)."""
+    flags = data.get("flags") or 0
+    if res.public_allowed or flags & EPHEMERAL:
+        return data
+    res.forced_ephemeral = True
+    log.warning("sandbox: interaction %r answered publicly where only an ephemeral answer shows", res.label)
+    return {**data, "flags": flags | EPHEMERAL}
+
+
 def _reject(emu: Emulator, request: web.Request, problems: list[Problem]) -> web.Response:
     emu.record_violation(request.method, request.path, problems)
     return jsonr(error_body(problems), status=400)
@@ -92,6 +104,8 @@ async def callback(request: web.Request) -> web.Response:
         return unknown("interaction", 10062)
 
     rtype, data = body.get("type"), body.get("data") or {}
+    if rtype in (MESSAGE, DEFERRED_MESSAGE):
+        data = _public_or_forced(res, data)
     ch = emu.world.channels[res.channel_id]
     route = f"POST {request.path}"
     msg: dict[str, Any] | None = None
@@ -185,6 +199,10 @@ async def followup(request: web.Request) -> web.Response:
     if isinstance(res, web.Response):
         return res
     body, uploads = await read_body(request)
+    if res.followup_limit is not None and len(res.followups) >= res.followup_limit:
+        limit = f"an interaction only a user install covers takes {res.followup_limit} follow-ups"
+        emu.record_violation(request.method, request.path, [Problem((), limit)])
+        return error(400, 40094, "This interaction has hit the maximum number of follow up messages")
     problems = check_message(body, require_content=True, attachments=len(uploads))
     if problems:
         return _reject(emu, request, problems)
@@ -195,6 +213,7 @@ async def followup(request: web.Request) -> web.Response:
         msg = res.original
     else:
         ch = emu.world.channels[res.channel_id]
+        body = _public_or_forced(res, body)
         attachments = resolve_attachments(emu, body, uploads)
         msg = build_message(
             emu, ch, body, attachments, route=route, msg_type=_msg_type(res), extra=_extra(emu, res)

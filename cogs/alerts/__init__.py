@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cogs.alerts.cog import Alerts
+from cogs.alerts.privacy_cog import AlertsPrivacy
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -14,3 +15,4 @@ if TYPE_CHECKING:
 async def setup(bot: Haikei) -> None:
     bot.i18n.load_dir(Path(__file__).parent / "locales")
     await bot.add_cog(Alerts(bot))
+    await bot.add_cog(AlertsPrivacy(bot))  # /privacy's hooks

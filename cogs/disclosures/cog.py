@@ -3,6 +3,11 @@
 Submissions and corrections (and a member's own list) live in contributions.py and the image check in
 image_check.py, both mixed into this cog. The curators' `/curate` (curation.py) and the server moderators'
 `/submissions` (server_queue.py) are cogs of their own, so Discord can hide their top-level groups.
+
+`/disclosure` (and the "Check image for AI metadata" menu) can be installed to a member's account as well as to a
+server, so it runs in any server or DM, including servers without Haikei: nothing in it needs a server, the guild
+cache or a ``Member``. Public answers there go through ``replies.send``/``replies.defer``, which answer privately
+where the member may not post; a submission from outside Haikei's servers records no server.
 """
 
 from __future__ import annotations
@@ -68,6 +73,8 @@ def _text_for(interaction: discord.Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class Disclosures(
     Contributions,
     ImageCheck,
@@ -313,7 +320,7 @@ class Disclosures(
 
     @app_commands.command(name="stats", description=ENGLISH["cmd.disclosure.stats.description"])
     async def stats(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(thinking=True)
+        await replies.defer(interaction)
         counts = await self.bot.db.run(queries.stats)
         t = _text_for(interaction)
         sections = {

@@ -1,4 +1,9 @@
-"""Member contributions to the records: the submit form, corrections to a record, and their validation."""
+"""Member contributions to the records: the submit form, corrections to a record, and their validation.
+
+Members submit from anywhere `/disclosure` runs, including DMs and servers without Haikei (a command installed to
+their account): a contribution records its server only when Haikei is in it (``server_of``), so a server's
+moderators see in `/submissions` only what was sent from their server with Haikei there.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot import replies
+from bot.checks import server_id
 from bot.i18n import language_of
 from bot.text import clean_input, clip, clip_lines, is_blank
 from bot.ui.paginator import Paginator
@@ -28,6 +34,14 @@ CORRECTION_LIMIT = 1500
 
 def _text_for(interaction: discord.Interaction) -> Any:
     return partial(replies.text, interaction)
+
+
+def server_of(interaction: discord.Interaction) -> tuple[int | None, str | None]:
+    """The server a contribution comes from, (id, name), when Haikei is in it; (None, None) elsewhere."""
+    guild_id = server_id(interaction)
+    guild = interaction.guild if guild_id is not None else None
+    name = clean_input(guild.name, one_line=True) if guild is not None and guild.name else None
+    return guild_id, name
 
 
 def _check(problems: list[RecordError], box: str, value: str, *, limit: int, required: bool) -> None:
@@ -101,10 +115,11 @@ class Contributions:
             await self.form_problems(interaction, problems, labels, reopen)
             return
         similar = self.index.suggest(clean["title"], limit=RESEMBLES_SHOWN)
+        guild_id, guild_name = server_of(interaction)
         fields = {
             "kind": "new",
-            "guild_id": interaction.guild_id,
-            "guild_name": clean_input(interaction.guild.name, one_line=True) if interaction.guild else None,
+            "guild_id": guild_id,
+            "guild_name": guild_name,
             "submitter_id": interaction.user.id,
             "locale": str(interaction.locale),
             "title": clean["title"],
@@ -166,12 +181,13 @@ class Contributions:
             await self.form_problems(interaction, problems, labels, reopen)
             return
         record = await self.record_or_404(record_id)
+        guild_id, guild_name = server_of(interaction)
         submission_id = await self.bot.db.run(
             partial(
                 submissions.create,
                 kind="correction",
-                guild_id=interaction.guild_id,
-                guild_name=clean_input(interaction.guild.name, one_line=True) if interaction.guild else None,
+                guild_id=guild_id,
+                guild_name=guild_name,
                 submitter_id=interaction.user.id,
                 locale=str(interaction.locale),
                 title=record["title"],

@@ -1,7 +1,9 @@
 """The image check: the "Check image for AI metadata" message command and `/disclosure check-image file:`.
 
 Both download each image (streamed, capped at ``MAX_BYTES`` while reading), have a reader worker process read
-it (``reader_pool.py``: time-limited, memory-limited, offline) and answer privately with what was found.
+it (``reader_pool.py``: time-limited, memory-limited, offline) and answer privately with what was found. Like
+`/disclosure`, the menu can be installed to a member's account: it reads the message's attachments from what
+Discord sends with the interaction (its resolved data), so it works in DMs and servers without Haikei.
 """
 
 from __future__ import annotations
@@ -80,7 +82,14 @@ class ImageCheck:
     def add_image_menu(self) -> None:
         """Called from ``cog_load``: register the menu; reader workers start on first use."""
         self.image_reader = ReaderPool()
-        self._image_menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.check_image)
+        self._image_menu = app_commands.ContextMenu(
+            name=MENU_NAME,
+            callback=self.check_image,
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
         self.bot.tree.add_command(self._image_menu)
 
     def remove_image_menu(self) -> None:

@@ -73,6 +73,8 @@ class Meta(commands.Cog):
             if c.default_permissions is None or (interaction.guild_id and allowed >= c.default_permissions)
         ]
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="help", description="List Haikei's commands, grouped by feature")
     async def help(self, interaction: discord.Interaction) -> None:
         groups = group_lines(
@@ -89,6 +91,8 @@ class Meta(commands.Cog):
                 embed.add_field(name=shown, value=block, inline=False)
         await ephemeral(interaction, embed=embed)
 
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.command(name="about", description="What Haikei is, its version, uptime and what it holds")
     async def about(self, interaction: discord.Interaction) -> None:
         embed = discord.Embed(
@@ -107,6 +111,18 @@ class Meta(commands.Cog):
                 continue
             for key, value in (await counts()).items():
                 embed.add_field(name=text(interaction, key), value=f"{value:,}")
+        links = [
+            text(interaction, key, url=url)
+            for key, url in (
+                ("about.links.privacy", self.bot.settings.privacy_url),
+                ("about.links.terms", self.bot.settings.terms_url),
+            )
+            if url
+        ]
+        if links:  # the operator's policy and terms (PRIVACY_URL, TERMS_URL)
+            embed.add_field(
+                name=text(interaction, "about.links.title"), value=" · ".join(links), inline=False
+            )
         await send(interaction, embed=embed)
 
     config = staff_group("config", "Server settings for Haikei (moderators)")

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 
 async def setup(bot: Haikei) -> None:
     from cogs.polls.cog import Polls  # imported here so the pure modules load without discord.ext
+    from cogs.polls.privacy_cog import PollsPrivacy
 
     bot.i18n.load_dir(Path(__file__).parent / "locales")
-    await bot.add_cog(Polls(bot))
+    polls = Polls(bot)
+    await bot.add_cog(polls)
+    await bot.add_cog(PollsPrivacy(bot, polls))  # /privacy's hooks

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.checks import has_role_setting, is_moderator
+from bot.checks import has_role_setting, is_moderator, server_only
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import RowId
 from bot.replies import ephemeral, send, text
@@ -102,7 +102,10 @@ class Polls(PollManagement, commands.Cog):
         return {"polls.about.polls": await self.bot.db.run(store.poll_count)}
 
     poll = app_commands.Group(
-        name="poll", description="Member polls: create, list and see results", guild_only=True
+        name="poll",
+        description="Member polls: create, list and see results",
+        guild_only=True,
+        **server_only(),
     )
 
     @poll.command(name="create", description="Create a poll (moderators, or the poll creator role)")

@@ -137,10 +137,12 @@ def ballot_count(db: Database, poll_id: int) -> int:
 
 
 def public_ballots(db: Database, poll_id: int) -> list[BallotRow]:
-    """Ballots with voters, oldest first — only for public polls (secret polls store no voters)."""
+    """Ballots with voters, oldest first — only for public polls (secret polls store no voters). Ballots of
+    members who deleted their data (``/privacy delete`` after close) count with no voter, listed last."""
     rows = db.execute(
-        """SELECT user_id, user_name, choices, voted_at FROM ballots
-           WHERE poll_id = ? AND user_id IS NOT NULL ORDER BY voted_at, user_id""",
+        """SELECT b.user_id, b.user_name, b.choices, b.voted_at FROM ballots b JOIN polls p ON p.id = b.poll_id
+           WHERE b.poll_id = ? AND (b.user_id IS NOT NULL OR p.secret = 0)
+           ORDER BY b.user_id IS NULL, b.voted_at, b.user_id, b.voter_key""",
         [poll_id],
     ).fetchall()
     return [BallotRow(r[0], r[1], decode_choices(r[2]), r[3]) for r in rows]

@@ -10,9 +10,9 @@ from bot.migrations import core
 def test_migrations_apply_once(tmp_path: Path) -> None:
     db = open_database(tmp_path / "m.db")
     first = apply_migrations(db, core)
-    assert first == ["core:0001_guild_settings", "core:0002_meta", "core:0003_leases"]
+    assert first == ["core:0001_guild_settings", "core:0002_meta", "core:0003_leases", "core:0004_privacy"]
     assert apply_migrations(db, core) == []
-    assert {"guild_settings", "meta", "leases"} <= set(db.table_names())
+    assert {"guild_settings", "meta", "leases", "guild_removals", "privacy_log"} <= set(db.table_names())
 
 
 def test_wal_and_foreign_keys(tmp_path: Path) -> None:
