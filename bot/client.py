@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__, leases, pacing
@@ -56,6 +57,8 @@ class Haikei(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=Tree,
+            # A command is installed with Haikei in a server, nowhere else, unless it says so itself.
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )

@@ -43,6 +43,8 @@ def _secure_delete(db: Any) -> None:
     db.execute("PRAGMA secure_delete=ON")
 
 
+@app_commands.allowed_installs(guilds=True, users=True)  # whoever can reach Haikei can ask what it keeps
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class Privacy(
     commands.GroupCog, group_name="privacy", group_description="What Haikei keeps about you, and deleting it"
 ):

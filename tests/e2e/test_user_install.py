@@ -61,7 +61,7 @@ async def test_disclosure_installs_to_accounts_and_server_commands_stay_in_serve
     haikei: Haikei, emulator: Emulator
 ) -> None:
     registered = top_level(emulator)
-    for key in (("disclosure", 1), (MENU, 3)):
+    for key in (("disclosure", 1), (MENU, 3), ("privacy", 1)):
         assert registered[key]["integration_types"] == [0, 1], key
         assert registered[key]["contexts"] == [0, 1, 2], key
     for name in SERVER_ONLY:
@@ -70,6 +70,13 @@ async def test_disclosure_installs_to_accounts_and_server_commands_stay_in_serve
     for name in ("help", "about"):
         assert registered[(name, 1)]["integration_types"] == [0], name
         assert registered[(name, 1)]["contexts"] == [0, 1], name
+    # A command that names no installation type is installed with Haikei in a server only (the tree default).
+    assert all(cmd["integration_types"] for cmd in registered.values())
+    assert {key for key, cmd in registered.items() if 1 in cmd["integration_types"]} == {
+        ("disclosure", 1),
+        (MENU, 3),
+        ("privacy", 1),
+    }
 
 
 async def test_where_each_command_is_offered(haikei: Haikei, emulator: Emulator, places: Places) -> None:
