@@ -95,7 +95,7 @@ def escape_markdown(text: str) -> str:
 def untrusted(raw: str, limit: int, *, one_line: bool = False) -> str:
     """Text from members, feeds or files, shown as typed: no invisible or bidi characters, no formatting,
     no pings, at most ``limit`` characters (escaping counted); ``one_line`` folds all whitespace."""
-    text = plain(raw)
+    text = plain(_LINE_BREAKS.sub("\n", raw))
     text = " ".join(text.split()) if one_line else text.strip()
     shown = neutralise_mentions(escape_markdown(clip(text, limit)))
     while len(shown) > limit:

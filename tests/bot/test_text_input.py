@@ -102,6 +102,7 @@ def test_visible_text_is_kept(text: str) -> None:
     assert clean_input(text, one_line=True) == expected
 
 
+@example("0\u20280")  # a line separator is a line break, never shown as one to others
 @given(anything)
 def test_blank_stays_blank_and_shown_text_matches(text: str) -> None:
     cleaned = clean_input(text, one_line=True)
