@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -15,15 +16,9 @@ from tqdm import tqdm
 from bot.db import apply_migrations, open_database
 from cogs.disclosures import queries, seed, store
 from cogs.disclosures.audit import OPERATOR
+from cogs.disclosures.import_slices import prepared_file
 from cogs.disclosures.schema import migrations
-from cogs.disclosures.transfer import (
-    FileFormatError,
-    iter_rows,
-    prepared,
-    read_rows,
-    validated,
-    write_records,
-)
+from cogs.disclosures.transfer import FileFormatError, read_rows, validated, write_records
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +58,20 @@ def run(args: argparse.Namespace, settings: Any) -> int:
 
 
 def import_file(db: Any, path: Path) -> int:
+    collecting = gc.isenabled()
+    gc.disable()  # no cycles to find among the rows of an import, and a big one makes millions of objects
+    try:
+        return _import_file(db, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_file(db: Any, path: Path) -> int:
     errors: list[tuple[int, str]] = []
     big = path.stat().st_size >= PARALLEL_FROM
-    rows = iter_rows(path) if big else iter(list(read_rows(path)))
-    total = None if big else len(list(read_rows(path)))
+    rows = [] if big else list(read_rows(path))
+    total = None if big else len(rows)
     with tqdm(
         total=total, unit="rows", disable=not big and (total or 0) < PROGRESS_FROM, file=sys.stderr
     ) as bar:
@@ -76,8 +81,8 @@ def import_file(db: Any, path: Path) -> int:
             "errors": errors,
             "progress": bar.update,
         }
-        if big:  # validated and laid out by worker processes while this one writes
-            batches = prepared(rows, errors, workers=min(os.cpu_count() or 1, 4))
+        if big:  # read, validated and laid out by worker processes while this one writes
+            batches = prepared_file(path, errors, workers=min(os.cpu_count() or 1, 4))
             report = store.import_prepared(db, batches, **how)
         else:
             report = store.import_records(db, validated(rows, errors), **how)

@@ -10,6 +10,9 @@ _SEPARATORS = re.compile(r"[^\w]+|_")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u31f0-\u31ff]+")
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 _LONG_PAIRS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ee", "e"), ("ii", "i"))
+# ASCII letters and digits lower-cased, every other ASCII character a separator (what ``_SEPARATORS`` and
+# ``lower()`` do to ASCII text, in one pass)
+_ASCII_FOLD = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() else " " for c in range(128)})
 
 
 def _strip_latin_marks(text: str) -> str:
@@ -30,11 +33,11 @@ def _fold_long_vowels(word: str) -> str:
 def normalise(text: str) -> str:
     """Canonical, comparable form of a title: NFKC, casefolded, no punctuation, folded vowels and kana."""
     if text.isascii():  # the same result, without the Unicode steps that cannot change ASCII text
-        text = text.replace("&", " and ").lower()
+        joined = " ".join(text.replace("&", " and ").translate(_ASCII_FOLD).split())
     else:
         text = unicodedata.normalize("NFKC", text).replace("&", " and ")
         text = _strip_latin_marks(text).casefold().translate(_KATAKANA_TO_HIRAGANA)
-    joined = " ".join(_SEPARATORS.sub(" ", text).split())
+        joined = " ".join(_SEPARATORS.sub(" ", text).split())
     if joined.isascii():  # no pair spans a space, so folding the whole text folds each word
         for pair, single in _LONG_PAIRS:
             joined = joined.replace(pair, single)
@@ -62,4 +65,9 @@ def tokens(normalised: str) -> list[str]:
 
 def search_text(text: str) -> str:
     """The words FTS5 indexes and queries: normalised tokens, Japanese runs split into pairs."""
-    return " ".join(tokens(normalise(text)))
+    return search_words(normalise(text))
+
+
+def search_words(normalised: str) -> str:
+    """``search_text`` of text already normalised."""
+    return normalised if normalised.isascii() else " ".join(tokens(normalised))

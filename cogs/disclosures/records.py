@@ -6,15 +6,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.text import clean_input
+from cogs.disclosures.record_text import guess_language, http_host, is_http_url
 from cogs.disclosures.vocab import AI_USES, CONFIDENCES, MEDIUMS, ROLES, STATUSES
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-_ROMAJI_HINTS = re.compile(r"[āīūēō]|\b(no|to|wa|ga|san|chi|shi)\b", re.IGNORECASE)
 
 # A record's facts, in the order of data/records.json (also the CSV columns).
 RECORD_FIELDS = (
@@ -97,21 +95,6 @@ class _Collect:
             raise RecordError.of(self.problems)
 
 
-def guess_language(title: str) -> str:
-    """``ja`` for Japanese script, ``ja-Latn`` for likely romaji, else ``en``."""
-    if _JAPANESE.search(title):
-        return "ja"
-    if _ROMAJI_HINTS.search(title):
-        return "ja-Latn"
-    return "en"
-
-
-def is_http_url(value: str) -> bool:
-    """True for an absolute http(s) URL with a host."""
-    parts = urlsplit(value.strip())
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value.strip()
-
-
 def slugify(title: str, year: str | None = None) -> str:
     """A record id from a title (ASCII letters, digits and dashes), suffixed with the year."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
@@ -125,9 +108,12 @@ MULTI_LINE = frozenset({"summary"})  # every other text field is one line
 def _text(raw: Any, field: str, *, required: bool, limit: int, item: int | None = None) -> str | None:
     """Text as stored: cleaned (``clean_input``: no bidi or invisible characters, NFC, trimmed), within
     ``limit``; None for an optional field left blank."""
-    if raw is not None and not isinstance(raw, str):
+    if raw is None:
+        value = ""
+    elif not isinstance(raw, str):
         raise RecordError(field, "must be text", code="not_text", item=item)
-    value = clean_input(raw, one_line=field not in MULTI_LINE)
+    else:
+        value = clean_input(raw, one_line=field not in MULTI_LINE)
     if not value:
         if required:
             raise RecordError(field, "is required", code="required", item=item)
@@ -139,7 +125,13 @@ def _text(raw: Any, field: str, *, required: bool, limit: int, item: int | None 
     return value
 
 
+_CHOSEN: dict[tuple[tuple[str, ...], str], str] = {}  # (allowed, text as given) → the choice it names
+_CHOSEN_MAX = 4096
+
+
 def _choice(raw: Any, field: str, allowed: tuple[str, ...], *, item: int | None = None) -> str:
+    if type(raw) is str and (known := _CHOSEN.get((allowed, raw))) is not None:
+        return known
     value = clean_input(str(raw or ""), one_line=True).lower().replace(" ", "_").replace("-", "_")
     if value not in allowed:
         raise RecordError(
@@ -150,6 +142,8 @@ def _choice(raw: Any, field: str, allowed: tuple[str, ...], *, item: int | None 
             value=value[:40],
             allowed=", ".join(allowed),
         )
+    if type(raw) is str and len(_CHOSEN) < _CHOSEN_MAX:
+        _CHOSEN[allowed, raw] = value
     return value
 
 
@@ -166,14 +160,29 @@ def _at_most(out: list[Any], field: str, limit: int) -> None:
         raise RecordError(field, f"at most {limit}", code="too_many", count=limit)
 
 
+def _done(out: list[Any], problems: list[RecordError], field: str, limit: int) -> list[Any]:
+    """``out``, or every problem found making it (and too many entries, last) as one :class:`RecordError`."""
+    try:
+        _at_most(out, field, limit)
+    except RecordError as exc:
+        problems += exc.problems
+    if problems:
+        raise RecordError.of(problems)
+    return out
+
+
+# The list fields below collect their entries' problems inline (try/except rather than ``_Collect``): every
+# record goes through them, several times per record.
+
+
 def _alt_titles(raw: Any) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    check = _Collect()
+    problems: list[RecordError] = []
     for index, item in enumerate(_list(raw, "alt_titles")):
         if isinstance(item, str):
             item = {"title": item}
         if not isinstance(item, dict):
-            check.problems.append(
+            problems.append(
                 RecordError(
                     "alt_titles",
                     "each entry must be a title or {title, language}",
@@ -182,35 +191,38 @@ def _alt_titles(raw: Any) -> list[dict[str, str]]:
                 )
             )
             continue
-        title = check(
-            _text, item.get("title"), "alt_titles", required=True, limit=LIMITS["alt_title"], item=index
+        title = _take(
+            problems, item.get("title"), "alt_titles", required=True, limit=LIMITS["alt_title"], item=index
         )
         if title is None:
             continue
-        language = clean_input(str(item.get("language") or ""), one_line=True)[:16] or guess_language(title)
-        if title not in {t["title"] for t in out}:
+        language = _language(item.get("language")) or guess_language(title)
+        if all(title != t["title"] for t in out):
             out.append({"title": title, "language": language})
-    check(_at_most, out, "alt_titles", MAX_ALT_TITLES)
-    check.raise_any()
-    return out
+    return _done(out, problems, "alt_titles", MAX_ALT_TITLES)
 
 
 def _companies(raw: Any) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    check = _Collect()
+    problems: list[RecordError] = []
     for index, item in enumerate(_list(raw, "companies")):
         if not isinstance(item, dict):
-            check.problems.append(
+            problems.append(
                 RecordError("companies", "each entry must be {name, role}", code="bad_entry", item=index)
             )
             continue
-        name = check(_text, item.get("name"), "companies", required=True, limit=LIMITS["company"], item=index)
+        name = _take(
+            problems, item.get("name"), "companies", required=True, limit=LIMITS["company"], item=index
+        )
+        role = None
         if clean_input(str(item.get("role") or ""), one_line=True):
-            role = check(_choice, item.get("role"), "companies", ROLES, item=index)
+            try:
+                role = _choice(item.get("role"), "companies", ROLES, item=index)
+            except RecordError as exc:
+                problems += exc.problems
         else:
-            role = None
             reason = f"needs a role: one of {', '.join(ROLES)}"
-            check.problems.append(
+            problems.append(
                 RecordError("companies", reason, code="no_role", item=index, allowed=", ".join(ROLES))
             )
         if name is None or role is None:
@@ -218,9 +230,7 @@ def _companies(raw: Any) -> list[dict[str, str]]:
         entry = {"name": name, "role": role}
         if entry not in out:
             out.append(entry)
-    check(_at_most, out, "companies", MAX_COMPANIES)
-    check.raise_any()
-    return out
+    return _done(out, problems, "companies", MAX_COMPANIES)
 
 
 def _source(item: Any, index: int) -> dict[str, str | None]:
@@ -230,52 +240,58 @@ def _source(item: Any, index: int) -> dict[str, str | None]:
         raise RecordError(
             "sources", "each entry must be {url, publisher, title, date}", code="bad_entry", item=index
         )
-    check = _Collect()
-    url = check(_text, item.get("url"), "sources", required=True, limit=LIMITS["source_url"], item=index)
-    if url is not None and not is_http_url(url):
-        check.problems.append(
-            RecordError(
-                "sources",
-                f"{url[:80]!r} is not an http/https URL",
-                code="bad_url",
-                item=index,
-                value=url[:80],
-            )
-        )
-    date = check(_text, item.get("date"), "sources", required=False, limit=10, item=index)
+    problems: list[RecordError] = []
+    url = _take(problems, item.get("url"), "sources", required=True, limit=LIMITS["source_url"], item=index)
+    host = http_host(url) if url is not None else None
+    if url is not None and host is None:
+        reason = f"{url[:80]!r} is not an http/https URL"
+        problems.append(RecordError("sources", reason, code="bad_url", item=index, value=url[:80]))
+    date = _take(problems, item.get("date"), "sources", required=False, limit=10, item=index)
     if date is not None and not DATE_PATTERN.match(date):
-        check.problems.append(
-            RecordError(
-                "sources",
-                f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD",
-                code="bad_date",
-                item=index,
-                value=date,
-            )
-        )
-    publisher = check(
-        _text, item.get("publisher"), "sources", required=False, limit=LIMITS["source_publisher"], item=index
+        reason = f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD"
+        problems.append(RecordError("sources", reason, code="bad_date", item=index, value=date))
+    publisher = _take(
+        problems,
+        item.get("publisher"),
+        "sources",
+        required=False,
+        limit=LIMITS["source_publisher"],
+        item=index,
     )
-    title = check(
-        _text, item.get("title"), "sources", required=False, limit=LIMITS["source_title"], item=index
+    title = _take(
+        problems, item.get("title"), "sources", required=False, limit=LIMITS["source_title"], item=index
     )
-    check.raise_any()
+    if problems:
+        raise RecordError.of(problems)
     assert url is not None
-    return {"url": url, "publisher": publisher or urlsplit(url).hostname, "title": title, "date": date}
+    return {"url": url, "publisher": publisher or host, "title": title, "date": date}
+
+
+def _take(
+    problems: list[RecordError], raw: Any, field: str, *, required: bool, limit: int, item: int | None = None
+) -> str | None:
+    """``_text``, or None with its problem added to ``problems``."""
+    try:
+        return _text(raw, field, required=required, limit=limit, item=item)
+    except RecordError as exc:
+        problems += exc.problems
+        return None
 
 
 def _sources(raw: Any) -> list[dict[str, str | None]]:
     out: list[dict[str, str | None]] = []
-    check = _Collect()
+    problems: list[RecordError] = []
     for index, item in enumerate(_list(raw, "sources")):
-        source = check(_source, item, index)
-        if source is not None and source["url"] not in {s["url"] for s in out}:
+        try:
+            source = _source(item, index)
+        except RecordError as exc:
+            problems += exc.problems
+            continue
+        if all(source["url"] != s["url"] for s in out):
             out.append(source)
-    if not out and not check.problems:
-        check.problems.append(RecordError("sources", "at least one source is required", code="required"))
-    check(_at_most, out, "sources", MAX_SOURCES)
-    check.raise_any()
-    return out
+    if not out and not problems:
+        problems.append(RecordError("sources", "at least one source is required", code="required"))
+    return _done(out, problems, "sources", MAX_SOURCES)
 
 
 def _record_id(raw: Any) -> str:
@@ -296,9 +312,14 @@ def _date(raw: Any) -> str:
 
 
 def _uses(raw: Any) -> list[str]:
-    check = _Collect()
-    uses = [check(_choice, use, "ai_uses", AI_USES) for use in _list(raw, "ai_uses")]
-    check.raise_any()
+    uses, problems = [], []
+    for use in _list(raw, "ai_uses"):
+        try:
+            uses.append(_choice(use, "ai_uses", AI_USES))
+        except RecordError as exc:
+            problems += exc.problems
+    if problems:
+        raise RecordError.of(problems)
     if not uses:
         raise RecordError("ai_uses", "at least one is required", code="required")
     return list(dict.fromkeys(uses))
@@ -308,16 +329,32 @@ def validate_record(raw: Any) -> dict[str, Any]:
     """The canonical record for ``raw``, or :class:`RecordError` listing every bad field (``problems``)."""
     if not isinstance(raw, dict):
         raise RecordError("record", "must be an object", code="bad_entry")
-    check = _Collect()  # in this order, so the first problem named is the one it always was
+    try:  # most records are valid: a pass that stops at the first problem costs less than collecting them
+        return _record(raw, _strict)
+    except RecordError:
+        pass
+    check = _Collect()
+    record = _record(raw, check)
+    check.raise_any()
+    return record
+
+
+def _strict(validate: Callable[..., Any], *args: Any, default: Any = None, **kwargs: Any) -> Any:
+    """``_Collect`` for a pass that stops at the first problem."""
+    return validate(*args, **kwargs)
+
+
+def _record(raw: dict[str, Any], check: Callable[..., Any]) -> dict[str, Any]:
+    """The canonical record, each field validated through ``check`` (``_Collect`` or ``_strict``)."""
+    # in this order, so the first problem named is the one it always was
     record_id = check(_record_id, raw.get("id"))
     date = check(_date, raw.get("date"))
     uses = check(_uses, raw.get("ai_uses"))
     title = check(_text, raw.get("title"), "title", required=True, limit=LIMITS["title"])
-    record = {
+    return {
         "id": record_id,
         "title": title,
-        "title_language": clean_input(str(raw.get("title_language") or ""), one_line=True)[:16]
-        or guess_language(title or ""),
+        "title_language": _language(raw.get("title_language")) or guess_language(title or ""),
         "alt_titles": check(_alt_titles, raw.get("alt_titles")),
         "medium": check(_choice, raw.get("medium"), "medium", MEDIUMS),
         "companies": check(_companies, raw.get("companies")),
@@ -332,8 +369,11 @@ def validate_record(raw: Any) -> dict[str, Any]:
         "sources": check(_sources, raw.get("sources")),
         "confidence": check(_choice, raw.get("confidence") or "medium", "confidence", CONFIDENCES),
     }
-    check.raise_any()
-    return record
+
+
+def _language(raw: Any) -> str:
+    """A language tag as given (cleaned, at most 16 characters), or "" when none is."""
+    return clean_input(str(raw), one_line=True)[:16] if raw else ""
 
 
 MAX_SUBMITTED_URLS = 10

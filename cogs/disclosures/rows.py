@@ -2,20 +2,21 @@
 
 One record is a row of ``disclosure_records`` plus its titles, companies, AI uses, sources and search row.
 Reading or writing them one record at a time costs a handful of statements per record; an import of 100,000
-records goes through here a batch at a time instead: reads with ``IN (json_each(?))``, writes as one JSON text
-per batch (``tables``, laid out by a worker process for a big import) that SQLite itself reads rows out of, one
-statement per table, with no Python object per row.
+records goes through here a batch at a time instead: reads with ``IN (json_each(?))``, writes as every table's
+rows for the batch (``tables``, laid out by a worker process for a big import), one ``executemany`` per table.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-from cogs.disclosures.normalise import normalise, search_text, tokens
+from cogs.disclosures.normalise import normalise, search_text, search_words
 
 CHILD_TABLES = (
     "disclosure_titles",
@@ -46,6 +47,10 @@ def year_of(date: str) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
+TABLES = ("records", "titles", "companies", "uses", "sources", "search")
+Tables = dict[str, list[tuple[Any, ...]]]  # each table's rows for some records, by name (``TABLES``)
+
+
 def titles_of(record: dict[str, Any]) -> list[dict[str, str]]:
     """The record's titles with their languages, main title first."""
     return [
@@ -54,59 +59,57 @@ def titles_of(record: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def tables(records: Sequence[dict[str, Any]]) -> dict[str, list[list[Any]]]:
+@lru_cache(maxsize=4096)
+def _company_forms(name: str) -> tuple[str, str]:
+    """A company's name normalised, and its search words (the same names come back record after record)."""
+    normalised = normalise(name)
+    return normalised, search_words(normalised)
+
+
+def tables(records: Sequence[dict[str, Any]]) -> Tables:
     """Every table's rows for validated ``records``, each row led by its record's position in ``records``
     (what ``write_tables`` reads; computed in a worker process for a big import)."""
-    out: dict[str, list[list[Any]]] = {name: [] for name in TABLES}
-    companies: dict[str, tuple[str, str]] = {}  # name → (normalised, search words): names repeat
+    out: Tables = {name: [] for name in TABLES}
+    record_rows, title_rows, company_rows, use_rows, source_rows, search_rows = (out[name] for name in TABLES)
     for k, record in enumerate(records):
-        record_id = record["id"]
-        titles = titles_of(record)
-        norms = [normalise(t["title"]) for t in titles]
-        out["records"].append(
-            [
+        record_id, date = record["id"], record["date"]
+        record_rows.append(
+            (
                 k,
                 record_id,
                 record["title"],
                 record["medium"],
-                record["date"],
-                year_of(record["date"]),
+                date,
+                year_of(date),
                 record["disclosure"],
                 record["credit_text"],
                 record["summary"],
                 record["response"],
                 record["confidence"],
-            ]
+            )
         )
-        out["titles"] += [
-            [k, record_id, i, t["title"], t["language"], norm]
-            for i, (t, norm) in enumerate(zip(titles, norms, strict=True))
-        ]
-        for c in record["companies"]:
-            if c["name"] not in companies:
-                companies[c["name"]] = (normalise(c["name"]), search_text(c["name"]))
-        out["companies"] += [
-            [k, record_id, c["name"], companies[c["name"]][0], c["role"], i]
-            for i, c in enumerate(record["companies"])
-        ]
-        out["uses"] += [[k, record_id, use] for use in record["ai_uses"]]
-        out["sources"] += [
-            [k, record_id, i, s["url"], s.get("publisher"), s.get("title"), s.get("date")]
+        title_words = []
+        for i, t in enumerate(titles_of(record)):
+            norm = normalise(t["title"])
+            title_rows.append((k, record_id, i, t["title"], t["language"], norm))
+            title_words.append(search_words(norm))
+        company_words = []
+        for i, c in enumerate(record["companies"]):
+            normalised, words = _company_forms(c["name"])
+            company_rows.append((k, record_id, c["name"], normalised, c["role"], i))
+            company_words.append(words)
+        use_rows += [(k, record_id, use) for use in record["ai_uses"]]
+        source_rows += [
+            (k, record_id, i, s["url"], s.get("publisher"), s.get("title"), s.get("date"))
             for i, s in enumerate(record["sources"])
         ]
-        out["search"].append(
-            [
-                k,
-                record_id,
-                " ".join(" ".join(tokens(norm)) for norm in norms),
-                " ".join(companies[c["name"]][1] for c in record["companies"]),
-                search_text(record["summary"]),
-            ]
+        search_rows.append(
+            (k, record_id, " ".join(title_words), " ".join(company_words), search_text(record["summary"]))
         )
     return out
 
 
-def records_from(tables: dict[str, list[list[Any]]], positions: Iterable[int]) -> dict[int, dict[str, Any]]:
+def records_from(tables: Tables, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The validated records at ``positions`` put back together from their ``tables`` rows."""
     out: dict[int, dict[str, Any]] = {}
     wanted = set(positions)
@@ -175,97 +178,89 @@ def write(
     database (their old titles, companies… are replaced), looked up when not given."""
     if records:
         replace = list(stored) if stored is not None else list(existing(db, [r["id"] for r in records]))
-        write_tables(
-            db, json.dumps(tables(records)), None, state=state, actor_id=actor_id, at=at, replace=replace
-        )
+        write_tables(db, tables(records), None, state=state, actor_id=actor_id, at=at, replace=replace)
+        write_search(db)
 
 
-def _column(position: int) -> str:
-    return f"json_extract(j.value, '$[{position}]')"
-
-
-def _insert(table: str, columns: str, values: list[str], part: str, *, how: str = "INSERT") -> str:
-    return (
-        f"{how} INTO {table} ({columns}) SELECT {', '.join(values)} FROM json_each(:rows, '$.{part}') j"
-        f" WHERE (:keep IS NULL OR {_column(0)} IN (SELECT value FROM json_each(:keep)))"
-    )
-
-
-TABLES = ("records", "titles", "companies", "uses", "sources", "search")
+_SEARCH_BATCH = "temp.disclosure_search_batch"
+# Each table's statement and which cells of its rows (after the leading position) it takes; the records'
+# statement also takes the state, time (twice) and actor.
 _WRITES = (
-    _insert(
-        "disclosure_records",
-        ", ".join(RECORD_COLUMNS),
-        [*(_column(i) for i in range(1, 11)), ":state", ":at", ":at", ":actor"],
+    (
         "records",
-    )
-    + " ON CONFLICT(id) DO UPDATE SET "  # a stored record keeps its created_at
-    + ", ".join(f"{c} = excluded.{c}" for c in RECORD_COLUMNS if c not in ("id", "created_at")),
-    _insert(
-        "disclosure_titles",
-        "record_id, position, title, language, norm",
-        [_column(i) for i in range(1, 6)],
+        f"INSERT INTO disclosure_records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * 14)})"
+        " ON CONFLICT(id) DO UPDATE SET "  # a stored record keeps its created_at
+        + ", ".join(f"{c} = excluded.{c}" for c in RECORD_COLUMNS if c not in ("id", "created_at")),
+        None,
+    ),
+    (
         "titles",
+        "INSERT INTO disclosure_titles (record_id, position, title, language, norm) VALUES (?, ?, ?, ?, ?)",
+        None,
     ),
-    _insert(
-        "disclosure_companies",
-        "name, name_key",
-        [_column(2), _column(3)],
+    ("companies", "INSERT OR IGNORE INTO disclosure_companies (name, name_key) VALUES (?, ?)", (2, 3)),
+    (
         "companies",
-        how="INSERT OR IGNORE",
+        "INSERT OR IGNORE INTO disclosure_record_companies (record_id, company_id, role, position)"
+        " VALUES (?, (SELECT id FROM disclosure_companies WHERE name = ?), ?, ?)",
+        (1, 2, 4, 5),
     ),
-    _insert(
-        "disclosure_record_companies",
-        "record_id, company_id, role, position",
-        [
-            _column(1),
-            f"(SELECT id FROM disclosure_companies WHERE name = {_column(2)})",
-            _column(4),
-            _column(5),
-        ],
-        "companies",
-        how="INSERT OR IGNORE",
-    ),
-    _insert("disclosure_ai_uses", "record_id, use", [_column(1), _column(2)], "uses", how="INSERT OR IGNORE"),
-    _insert(
-        "disclosure_sources",
-        "record_id, position, url, publisher, title, date",
-        [_column(i) for i in range(1, 7)],
+    ("uses", "INSERT OR IGNORE INTO disclosure_ai_uses (record_id, use) VALUES (?, ?)", None),
+    (
         "sources",
+        "INSERT INTO disclosure_sources (record_id, position, url, publisher, title, date)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        None,
     ),
-    _insert(
-        "disclosure_search",
-        "record_id, titles, companies, summary",
-        [_column(i) for i in range(1, 5)],
-        "search",
-    ),
+    # Search rows wait in a temporary table until ``write_search``.
+    ("search", f"INSERT INTO {_SEARCH_BATCH} VALUES (?, ?, ?, ?)", None),
 )
 
 
 def write_tables(
     db: Database,
-    rows: str,
-    keep: Sequence[int] | None,
+    tables: Tables,
+    keep: Collection[int] | None,
     *,
     state: str,
     actor_id: int | None,
     at: str,
     replace: Sequence[str] = (),
 ) -> None:
-    """Write the records of ``rows`` (``tables`` as JSON) whose positions are in ``keep`` (all when None):
-    SQLite reads the rows out of the JSON itself, no Python object per row. ``replace``: the ids among them
-    already stored, whose titles, companies… are replaced."""
+    """Write the records of ``tables`` (``tables()``, laid out here or by a worker process) whose positions
+    are in ``keep`` (all when None), one statement per table; their search rows are written by the next
+    ``write_search`` (call it before the transaction ends). ``replace``: the ids among them already stored,
+    whose titles, companies… are replaced."""
     if replace:
         clear(db, replace)
-    params = {
-        "rows": rows,
-        "keep": None if keep is None else json.dumps(list(keep)),
-        "state": state,
-        "at": at,
-        "actor": actor_id,
-    }
-    for statement in _WRITES:
-        db.execute(statement, params)
+    conn = db.conn
+    _search_batch(db)
+    for part, statement, cells in _WRITES:
+        table = tables[part] if keep is None else [row for row in tables[part] if row[0] in keep]
+        if part == "records":
+            values: Iterable[Sequence[Any]] = [(*row[1:], state, at, at, actor_id) for row in table]
+        else:
+            values = map(itemgetter(*cells) if cells else itemgetter(slice(1, None)), table)
+        conn.executemany(statement, values)
+
+
+def write_search(db: Database) -> None:
+    """Write the search rows of the records ``write_tables`` wrote since the last call, in one statement.
+
+    Their full-text triggers then feed both indexes in one go. Written row by row, or before the other tables
+    of a transaction, the full-text tables would take part in every later statement of the transaction: each
+    one writes what they hold so far to disk, in small pieces that must then be merged.
+    """
+    _search_batch(db)
+    db.conn.execute(
+        f"INSERT INTO disclosure_search (record_id, titles, companies, summary) SELECT * FROM {_SEARCH_BATCH}"
+    )
+    db.conn.execute(f"DELETE FROM {_SEARCH_BATCH}")
+
+
+def _search_batch(db: Database) -> None:
+    """The temporary table of search rows waiting for ``write_search`` (one per connection)."""
+    db.conn.execute(f"CREATE TABLE IF NOT EXISTS {_SEARCH_BATCH} (record_id, titles, companies, summary)")
 
 
 def read(db: Database, ids: Sequence[str], *, include_hidden: bool = False) -> dict[str, dict[str, Any]]:

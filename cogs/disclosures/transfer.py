@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cogs.disclosures.records import RECORD_FIELDS, RecordError, validate_record
-from cogs.disclosures.rows import tables
+from cogs.disclosures.rows import Tables, tables
 
 log = logging.getLogger(__name__)
 
@@ -206,43 +206,52 @@ def check_rows(rows: Iterable[tuple[int, Any]]) -> Iterator[Checked]:
             yield line, None, str(exc)
 
 
-Prepared = tuple[list[tuple[int, str | None, str | None]], str]
+Prepared = tuple[list[tuple[int, str | None, str | None]], Tables]
 
 
 def prepare_rows(rows: list[tuple[int, Any]]) -> Prepared:
     """(In a worker process.) Validate raw rows and lay out what writing the valid ones takes: for each row
     (line, id or None, why it was refused), and every table's rows for the valid ones (``rows.tables``, each
-    row led by the record's position among them) as one JSON text."""
+    row led by the record's position among them)."""
     checked, records = [], []
     for line, record, error in check_rows(rows):
         checked.append((line, record["id"] if record else None, error))
         if record is not None:
             records.append(record)
-    return checked, json.dumps(tables(records), ensure_ascii=False)
+    return checked, tables(records)
+
+
+def accepted_entries(
+    checked: list[tuple[int, str | None, str | None]], seen: dict[str, int], errors: list[tuple[int, str]]
+) -> list[tuple[int, str, None]]:
+    """The entries (``store.Entry``) of a prepared batch's rows that are taken: valid, and their id not taken
+    by an earlier line (``seen``, across batches); the others go to ``errors``."""
+    entries: list[tuple[int, str, None]] = []
+    position = -1  # among the batch's valid records, as its table rows count them
+    for line, record_id, error in checked:
+        if record_id is not None:
+            position += 1
+        if _accepted(line, record_id, error, seen, errors):
+            assert record_id is not None
+            entries.append((position, record_id, None))
+    return entries
 
 
 def prepared(
     rows: Iterable[tuple[int, Any]], errors: list[tuple[int, str]], *, workers: int
-) -> Iterator[tuple[list[tuple[int, str, None]], str]]:
+) -> Iterator[tuple[list[tuple[int, str, None]], Tables]]:
     """Batches of valid records ready to write (``store.import_prepared``), validated and laid out by
     ``workers`` worker processes; bad rows and repeated ids go to ``errors`` by line, as with ``validated``.
     Every row is read and handed out before the first batch is yielded (a file that cannot be read stops the
-    import before anything is written), while the workers already validate."""
+    import before anything is written), while the workers already validate. (A big JSON file is read by the
+    workers themselves: ``import_slices.prepared_file``.)"""
     remaining = iter(rows)
     chunks = iter(lambda: list(itertools.islice(remaining, CHUNK)), [])
     context = multiprocessing.get_context("spawn")  # never fork a process that holds a database connection
     seen: dict[str, int] = {}
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         for checked, table_rows in pool.map(prepare_rows, chunks):
-            entries: list[tuple[int, str, None]] = []
-            position = -1  # among the chunk's valid records, as its table rows count them
-            for line, record_id, error in checked:
-                if record_id is not None:
-                    position += 1
-                if _accepted(line, record_id, error, seen, errors):
-                    assert record_id is not None
-                    entries.append((position, record_id, None))
-            yield entries, table_rows
+            yield accepted_entries(checked, seen, errors), table_rows
 
 
 def write_records(path: Path, records: Iterable[dict[str, Any]], *, version: str | None = None) -> int:

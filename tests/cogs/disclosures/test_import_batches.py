@@ -4,7 +4,6 @@ changed still shows it in its history, restore still works, and the seed still t
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +157,7 @@ def test_worker_processes_validate_and_lay_out_the_same_records_and_errors(
     inline = list(validated(read_rows(path), here))
     batches = list(transfer.prepared(read_rows(path), there, workers=2))
     laid_out = [
-        rows.records_from(json.loads(tables), [position])[position]
+        rows.records_from(tables, [position])[position]
         for entries, tables in batches
         for position, _, _ in entries
     ]
