@@ -100,9 +100,17 @@ def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> di
         value=clip_lines(shown, FIELD_LIMIT, lambda n: t("disclosures.embed.more_sources", count=n + hidden)),
         inline=False,
     )
-    updated = (record.get("updated_at") or "")[:10]
-    embed.set_footer(text=clip(t("disclosures.embed.updated", date=updated, id=record["id"]), FOOTER_LIMIT))
+    embed.set_footer(text=clip(freshness(record, t), FOOTER_LIMIT))
     return finish(embed)
+
+
+def freshness(record: dict[str, Any], t: Text) -> str:
+    """How current the record is, from its own data: the day a curator last changed it here, or else (shipped or
+    imported, never edited here) the date of its newest source — never the day this database was created."""
+    if record.get("updated_by") is not None and record.get("updated_at"):
+        return t("disclosures.embed.updated", date=record["updated_at"][:10], id=record["id"])
+    dates = [s["date"] for s in record.get("sources") or [] if s.get("date")] or [record.get("date") or "?"]
+    return t("disclosures.embed.sources_as_of", date=max(dates), id=record["id"])
 
 
 def source_pages(record: dict[str, Any], t: Text, *, language: str = "en") -> list[discord.Embed]:

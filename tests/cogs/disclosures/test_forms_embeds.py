@@ -77,3 +77,22 @@ def test_submitted_urls() -> None:
     with pytest.raises(RecordError):
         parse_urls("  ", required=True)
     assert parse_urls("", required=False) == []
+
+
+def test_the_footer_dates_a_record_by_its_own_data_not_by_the_database() -> None:
+    from cogs.disclosures.embeds import freshness
+
+    def t(key: str, **params: object) -> str:
+        return f"{key}:{params['date']}"
+
+    shipped = {
+        "id": "x",
+        "date": "2023-01-31",
+        "updated_at": "2026-11-29T10:00:00+00:00",  # the day this database imported it
+        "updated_by": None,
+        "sources": [{"date": "2023-02-02"}, {"date": None}, {"date": "2023-03"}],
+    }
+    assert freshness(shipped, t) == "disclosures.embed.sources_as_of:2023-03"
+    assert freshness(shipped | {"sources": []}, t) == "disclosures.embed.sources_as_of:2023-01-31"
+    edited = shipped | {"updated_by": 42, "updated_at": "2026-12-01T08:00:00+00:00"}
+    assert freshness(edited, t) == "disclosures.embed.updated:2026-12-01"
