@@ -352,6 +352,7 @@ async def edits_phase(
     figures.time("new story: time until the last channel", took, limit, " (edits wait)")
     figures.row("  edits that landed before it finished", edits_before, "(the rest waited)")
     figures.time("last edit landed (after queued)", last_edit and last_edit - queued, 2 * limit, " (2n / 50)")
+    await asyncio.wait_for(queue.join(), 30)  # an edit counts once it is also recorded as done
     sent = f"{queue.edited} / {queue.coalesced} / {queue.failed}"
     figures.row(
         "edits sent / coalesced / failed", sent, f"target {n} / - / 0", queue.edited >= n and not queue.failed
