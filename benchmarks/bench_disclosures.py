@@ -340,9 +340,9 @@ def main() -> int:
 async def emulator_lookups(db_path: Path, count: int, sample: list[dict[str, Any]]) -> tuple[float, float]:
     from bot.client import Haikei
     from bot.db import AsyncDatabase
-    from bot.sandbox.emulator import Emulator
-    from bot.sandbox.harness import running
     from bot.settings import Settings
+    from emulator.bootstrap import running
+    from emulator.emulator import Emulator
 
     emulator = Emulator()
     await emulator.start(host="127.0.0.1", port=0)

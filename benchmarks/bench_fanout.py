@@ -40,11 +40,11 @@ from aiohttp import web  # noqa: E402
 
 from bot.client import Haikei  # noqa: E402
 from bot.db import AsyncDatabase, open_database  # noqa: E402
-from bot.sandbox.emulator import Emulator, SandboxEvent  # noqa: E402
-from bot.sandbox.harness import running  # noqa: E402
-from bot.sandbox.state import World  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from cogs.alerts import store  # noqa: E402
+from emulator.bootstrap import running  # noqa: E402
+from emulator.emulator import Emulator, SandboxEvent  # noqa: E402
+from emulator.state import World  # noqa: E402
 
 TARGET_RATIO = 1.2
 DEADLINE = 3.0

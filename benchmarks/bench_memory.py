@@ -44,10 +44,10 @@ from bench_alerts import serve  # noqa: E402
 from bench_disclosures import raw_records, seeded_database  # noqa: E402
 
 from bot.db import apply_migrations, open_database  # noqa: E402
-from bot.sandbox.emulator import Emulator  # noqa: E402
 from cogs.alerts.migrations import alerts  # noqa: E402
 from cogs.alerts.store import GUILD_DEFAULTS, now_iso  # noqa: E402
 from cogs.disclosures.transfer import write_records  # noqa: E402
+from emulator.emulator import Emulator  # noqa: E402
 
 RSS_TARGET_MB = 200.0
 ANSWER_TARGET_S = 2.0

@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.client import Haikei  # noqa: E402
 from bot.db import AsyncDatabase, open_database  # noqa: E402
-from bot.sandbox.emulator import Emulator, SandboxEvent  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from cogs.polls.voting import REPLIES_IN_FLIGHT  # noqa: E402
+from emulator.emulator import Emulator, SandboxEvent  # noqa: E402
 
 MEMBERS = int(os.environ.get("BENCH_POLL_MEMBERS", "2000"))
 SPREAD = float(os.environ.get("BENCH_POLL_SPREAD", "3.5"))  # seconds the paced burst's clicks are spread over
@@ -358,7 +358,7 @@ def describe(label: str, f: dict[str, Any]) -> str:
 
 async def main() -> int:
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bot.sandbox").setLevel(logging.ERROR)  # deadline misses are counted, not printed
+    logging.getLogger("emulator").setLevel(logging.ERROR)  # deadline misses are counted, not printed
     names = [f"m{i}" for i in range(MEMBERS)]
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)

@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, settings))
     if command == "sandbox" or (args.command is None and not settings.discord_token):
         # Without a token, `make run` shows the bot working locally instead of failing.
-        from bot.sandbox.app import run_sandbox
+        from emulator.bootstrap import run_sandbox
 
         return asyncio.run(run_sandbox(settings))
     if not settings.discord_token:

@@ -38,7 +38,7 @@ class Haikei(commands.AutoShardedBot):
     """Haikei. Settings, database and extensions are passed in; nothing is read from globals.
 
     ``identify_interval``: seconds between two IDENTIFYs of one rate-limit bucket (Discord's 5 s; the local
-    emulator can be told a shorter one, and ``bot.sandbox.harness.running`` tells the bot).
+    emulator can be told a shorter one, and ``emulator.bootstrap.running`` tells the bot).
     """
 
     def __init__(

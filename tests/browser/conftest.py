@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from bot.sandbox.app import Sandbox, open_sandbox
 from bot.settings import Settings
+from emulator.bootstrap import Sandbox, open_sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from bot.sandbox.app import Sandbox
+from emulator.bootstrap import Sandbox
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.test_sandbox_page import act_as, open_channel, run_command
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from bot.sandbox.app import Sandbox
+from emulator.bootstrap import Sandbox
 from tests.browser.conftest import screenshot
 from tests.browser.test_sandbox_page import act_as, run_command
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.replies import command_ids
-from bot.sandbox.app import Sandbox
+from emulator.bootstrap import Sandbox
 from tests.browser.conftest import open_page, screenshot
 from tests.browser.test_sandbox_page import act_as, open_channel, run_command
 

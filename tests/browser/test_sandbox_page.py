@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from bot.extensions import EXTENSIONS
-from bot.sandbox.app import Sandbox
+from emulator.bootstrap import Sandbox
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

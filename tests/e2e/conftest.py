@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
+from emulator.emulator import Emulator
 from tests.e2e.helpers import running_haikei
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.extensions import EXTENSIONS
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.harness import running
-from bot.sandbox.interactions import InteractionResult
 from bot.settings import Settings
+from emulator.bootstrap import running
+from emulator.emulator import Emulator
+from emulator.interactions import InteractionResult
 
 
 @asynccontextmanager

@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.sandbox.emulator import Emulator, SandboxEvent
-from bot.sandbox.entities import Guild
-from bot.sandbox.state import World
+from emulator.emulator import Emulator, SandboxEvent
+from emulator.entities import Guild
+from emulator.state import World
 
 
 @dataclass

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.alerts import store
 from cogs.alerts.recommended import RecommendedFeed
+from emulator.emulator import Emulator
 from tests.cogs.alerts.feedserver import FeedServer, rss
 from tests.e2e.helpers import assert_clean, running_haikei
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.client import Haikei
 from bot.extensions import EXTENSIONS
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.disclosures import submissions
+from emulator.emulator import Emulator
 from tests.cogs.alerts.feedserver import FeedServer, rss
 from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 

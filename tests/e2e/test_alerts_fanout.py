@@ -14,11 +14,11 @@ import pytest
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
 from bot.pacing import Lane, RestPacer
-from bot.sandbox.emulator import Emulator, SandboxEvent
-from bot.sandbox.harness import running
-from bot.sandbox.state import World
 from bot.settings import Settings
 from cogs.alerts import store, store_items
+from emulator.bootstrap import running
+from emulator.emulator import Emulator, SandboxEvent
+from emulator.state import World
 from tests.cogs.alerts.feedserver import FeedServer, rss
 
 pytestmark = pytest.mark.e2e

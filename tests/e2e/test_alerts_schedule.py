@@ -16,10 +16,10 @@ import pytest
 from aiohttp import web
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.alerts import store
 from cogs.alerts.poller import BACKOFF_CAP_SECONDS, DISABLE_AFTER, PRUNE_EVERY_SECONDS, CycleReport
+from emulator.emulator import Emulator
 from tests.cogs.alerts.feedserver import FeedServer, rss
 from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 from tests.e2e.test_alerts import assert_no_pings, item

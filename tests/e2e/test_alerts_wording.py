@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.alerts import store
+from emulator.emulator import Emulator
 from tests.e2e.helpers import answer_text, assert_clean
 
 pytestmark = pytest.mark.e2e

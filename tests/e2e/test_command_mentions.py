@@ -11,10 +11,10 @@ import pytest
 
 from bot.client import Haikei
 from bot.replies import command_ids
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.visibility import visible
-from bot.sandbox.web.commands import invocable
 from bot.settings import Settings
+from emulator.emulator import Emulator
+from emulator.visibility import visible
+from emulator.web.commands import invocable
 from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,8 @@ from discord import app_commands
 
 from bot.client import Haikei
 from bot.extensions import EXTENSIONS
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
+from emulator.emulator import Emulator
 from tests.e2e.helpers import running_haikei
 
 pytestmark = pytest.mark.e2e

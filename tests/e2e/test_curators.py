@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.driver import DriverError
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.entities import Guild
 from bot.settings import Settings
 from cogs.disclosures import store, submissions
+from emulator.driver import DriverError
+from emulator.emulator import Emulator
+from emulator.entities import Guild
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids, running_haikei
 
 pytestmark = pytest.mark.e2e

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
+from emulator.emulator import Emulator
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids, running_haikei
 
 pytestmark = pytest.mark.e2e

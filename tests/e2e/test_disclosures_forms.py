@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.disclosures import store, submissions
+from emulator.emulator import Emulator
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 from tests.e2e.test_disclosures_review import FACTS, TEXT, fill, press, review
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.disclosures.search import TitleIndex
+from emulator.emulator import Emulator
 from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 
 pytestmark = pytest.mark.e2e

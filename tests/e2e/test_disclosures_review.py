@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.interactions import InteractionResult
 from cogs.disclosures import store, submissions
+from emulator.emulator import Emulator
+from emulator.interactions import InteractionResult
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 
 pytestmark = pytest.mark.e2e

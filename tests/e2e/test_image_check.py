@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.interactions import InteractionResult
+from emulator.emulator import Emulator
+from emulator.interactions import InteractionResult
 from tests.cogs.disclosures.c2pa_fixtures import make_credentials, manifest, sign
 from tests.cogs.disclosures.image_files import (
     before_iend,

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.disclosures.reader_pool import ReaderPool
+from emulator.emulator import Emulator
 from tests.cogs.disclosures.image_files import INJECTION, chunk_bomb, png, regex_bait, with_exif
 from tests.e2e.helpers import assert_clean
 from tests.e2e.test_image_check import MENU, reply_embed, sections

@@ -18,10 +18,10 @@ import pytest
 
 from bot import leases
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.entities import Guild
 from bot.settings import Settings
 from cogs.alerts import store
+from emulator.emulator import Emulator
+from emulator.entities import Guild
 from tests.cogs.alerts.feedserver import FeedServer, rss
 from tests.cogs.polls.e2e_support import create
 from tests.e2e.helpers import assert_clean, running_haikei

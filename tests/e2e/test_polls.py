@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.polls import store
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import ballots, create, poll_count, poll_message
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 

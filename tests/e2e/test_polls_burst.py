@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator, SandboxEvent
 from bot.settings import Settings
 from cogs.polls import store
 from cogs.polls.model import encode_choices
+from emulator.emulator import Emulator, SandboxEvent
 from tests.cogs.polls.e2e_support import ballots, create
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 

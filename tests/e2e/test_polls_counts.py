@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.polls.render import LIVE_EDIT_MAX_AGE
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import create, poll_message
 from tests.e2e.helpers import answer_text, assert_clean
 

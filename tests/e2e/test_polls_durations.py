@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.polls.durations import closing_time
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import create, poll_count
 from tests.e2e.helpers import answer_text, assert_clean
 

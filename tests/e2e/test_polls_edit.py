@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.polls import store
 from cogs.polls.model import Poll
 from cogs.polls.tally import RunoffResult, Totals
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import ballots, create, poll_message
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 

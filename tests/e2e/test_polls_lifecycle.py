@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.polls import store
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import ballots, create, poll_message
 from tests.e2e.helpers import answer_text, assert_clean, running_haikei
 

@@ -10,10 +10,10 @@ import discord
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.options import DriverError
 from cogs.polls import store
 from cogs.polls.tally import Method
+from emulator.emulator import Emulator
+from emulator.options import DriverError
 from tests.cogs.polls.e2e_support import ballots, create, poll_message
 from tests.e2e.helpers import answer_text, assert_clean
 

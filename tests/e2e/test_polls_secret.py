@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.polls import store
 from cogs.polls.model import decode_choices
 from cogs.polls.voter_keys import legacy_voter_key, secret_voter_key
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import create, poll_message
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids, running_haikei
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.disclosures import submissions
 from cogs.polls import store as polls
 from cogs.polls.voter_keys import secret_voter_key
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import create, poll_message
 from tests.cogs.privacy.scan import raw_traces, traces
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids

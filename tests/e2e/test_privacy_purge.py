@@ -11,11 +11,11 @@ import pytest
 from bot import guild_settings
 from bot.client import Haikei
 from bot.retention import DAY, GUILD_PURGE_DAYS
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from cogs.alerts import store as alerts
 from cogs.alerts import store_items
 from cogs.polls import store as polls
+from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import create
 from tests.cogs.privacy.scan import traces
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids, running_haikei

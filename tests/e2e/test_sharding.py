@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.entities import Guild
 from bot.settings import Settings
+from emulator.emulator import Emulator
+from emulator.entities import Guild
 from tests.e2e.helpers import assert_clean, running_haikei
 from tests.e2e.shard_support import Shards, sharded_emulator
 

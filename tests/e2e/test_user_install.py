@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from bot.client import Haikei
-from bot.sandbox import DriverError
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.entities import Channel
-from bot.sandbox.interactions import InteractionResult
 from cogs.disclosures import submissions
+from emulator import DriverError
+from emulator.emulator import Emulator
+from emulator.entities import Channel
+from emulator.interactions import InteractionResult
 from tests.cogs.disclosures.image_files import png
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 

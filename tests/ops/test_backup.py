@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.db import open_database
-from bot.sandbox.emulator import Emulator
-from bot.sandbox.interactions import InteractionResult
 from bot.settings import Settings
 from bot.upgrades import migration_sets, schema_status, step_names
+from emulator.emulator import Emulator
+from emulator.interactions import InteractionResult
 from tests.cogs.polls.e2e_support import create
 from tests.e2e.helpers import answer_text, running_haikei
 from tests.ops.support import env_for, haikei

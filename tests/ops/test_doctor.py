@@ -11,9 +11,9 @@ import pytest
 from bot.client import Haikei
 from bot.db import AsyncDatabase, apply_migrations, open_database
 from bot.doctor import FAIL, OK, WARN, bot_intents, check_database, check_fonts, intent_findings
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from bot.upgrades import migration_sets
+from emulator.emulator import Emulator
 from tests.ops.support import env_for, haikei
 
 pytestmark = pytest.mark.e2e

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.db import apply_migrations, open_database
-from bot.sandbox.emulator import Emulator
 from bot.settings import Settings
 from bot.upgrades import migration_sets
+from emulator.emulator import Emulator
 from tests.ops.support import HAIKEI, env_for, haikei
 
 pytestmark = pytest.mark.e2e

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from bot.client import Haikei
-from bot.sandbox.emulator import Emulator
 from cogs.polls import store
+from emulator.emulator import Emulator
 from tests.e2e.helpers import answer_text
 
 POLL_ID = re.compile(r"#(\d+)")

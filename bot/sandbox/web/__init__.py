@@ -1,5 +1,0 @@
-"""The browser sandbox page: static HTML/CSS/JS plus the aiohttp API and websocket that drive the emulator."""
-
-from bot.sandbox.web.server import SandboxWeb
-
-__all__ = ["SandboxWeb"]
