@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeAlias
 
 import aiohttp
 import discord
@@ -183,3 +184,7 @@ class Haikei(commands.AutoShardedBot):
         if self._http_session is not None:
             await self._http_session.close()
         await self.db.close()
+
+
+# The interaction type every command, button and modal receives: ``interaction.client`` is typed as Haikei.
+Interaction: TypeAlias = discord.Interaction[Haikei]
