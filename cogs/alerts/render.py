@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import lxml.etree
+import lxml.html
+
 from bot.text import clip, neutralise_mentions, plain, untrusted
 
 TITLE_LIMIT = 256
@@ -17,9 +20,24 @@ DESCRIPTION_LIMIT = 4096
 SOURCE_LIMIT = 100
 URL_LIMIT = 2048
 MAX_ALSO = 10
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.IGNORECASE)
-_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Elements that end a line when shown: their text never runs into the words around them.
+_BLOCK = (
+    *("address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog"),
+    *("div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4"),
+    *("h5", "h6", "header", "hgroup", "hr", "legend", "li", "main", "menu", "nav", "ol", "p", "pre"),
+    *("section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
+)
+# Elements whose text is never shown as text (code, styles, the document head, embedded content).
+_HIDDEN = ("head", "title", "script", "style", "template", "noscript", "iframe", "object", "svg", "math")
+# Escaped HTML inside a feed's text is decoded and stripped again, up to this many layers in all.
+_PASSES = 3
+# What an HTML parser cannot be given (lone surrogates would cut the text short), and control whitespace.
+_UNPARSABLE = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_SPACE = re.compile("[\x0b\x0c]")
+# libxml2 drops everything after </html>; an unknown end tag is ignored instead.
+_HTML_END = re.compile(r"</html(?=[\s/>])", re.IGNORECASE)
+# Only for input the parser gives up on (nesting deeper than it allows): anything tag-shaped goes.
+_TAG_SHAPED = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True)
@@ -36,14 +54,64 @@ class AlertCard:
 
 
 def plain_text(html_text: str) -> str:
-    """Feed HTML (or text with entities) as one plain line: tags, scripts and entities gone."""
-    text = _DROP.sub(" ", html_text)
-    text = _BLOCK_TAG.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = html.unescape(html.unescape(text)) if "&amp;" in text else html.unescape(text)
-    text = _TAG.sub("", text)  # entities that decoded into tags
+    """Feed HTML (or text with entities) as one plain line: tags, scripts, comments and entities gone.
+
+    Parsed as HTML (lxml), so a ``>`` inside an attribute, a comment or a script never ends a tag early.
+    Block elements separate words, inline ones do not (``<b>AI</b>-made`` reads "AI-made"). Escaped HTML
+    inside the text (``&lt;p&gt;Hi&lt;/p&gt;``, or ``&amp;lt;`` as feeds often double-encode it) is decoded
+    and stripped in turn; text that is no HTML (``a < b``, ``Fish & Chips``) stays as it is. Never raises.
+    """
+    text = html_text
+    for _ in range(_PASSES):
+        if "<" not in text and "&" not in text:
+            break
+        decoded = _text_of(text)
+        if decoded is None:  # beyond what the parser takes: tag-shaped runs dropped, entities still decoded
+            decoded = _text_of(_TAG_SHAPED.sub(" ", text))
+            if decoded is None:
+                decoded = html.unescape(_TAG_SHAPED.sub(" ", text))
+        if decoded == text:
+            break
+        text = decoded
     text = plain(text)
     return " ".join(text.split())
+
+
+def _unwrap_cdata(text: str) -> str:
+    """``<![CDATA[…]]>`` sections as their content (HTML would read them as comments ending at the first ``>``)."""
+    if "<![CDATA[" not in text:
+        return text
+    head, *sections = text.split("<![CDATA[")
+    out = [head]
+    for section in sections:
+        content, end, rest = section.partition("]]>")
+        out.append(content + rest if end else content)
+    return "".join(out)
+
+
+def _text_of(markup: str) -> str | None:
+    """The text one HTML parse shows, one space for each block boundary; None when the parser gave up."""
+    markup = _CONTROL_SPACE.sub(" ", _UNPARSABLE.sub("", markup))
+    markup = _HTML_END.sub("</x-html", _unwrap_cdata(markup))
+    if not markup.strip():
+        return ""
+    # A parser of its own each call: parsers are not shared between threads, and its error log is this parse's.
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
+    )
+    try:
+        root = lxml.html.document_fromstring(markup, parser=parser)
+    except lxml.etree.ParserError:  # no element at all: nothing but comments or processing instructions
+        return ""
+    except (lxml.etree.LxmlError, ValueError):
+        return None
+    if any(error.level >= lxml.etree.ErrorLevels.FATAL for error in parser.error_log):
+        return None  # stopped part way (e.g. nesting too deep): what it read is not the whole text
+    lxml.etree.strip_elements(root, *_HIDDEN, with_tail=False)
+    for element in root.iter(*_BLOCK):
+        element.text = " " + (element.text or "")
+        element.tail = " " + (element.tail or "")
+    return "".join(root.itertext())
 
 
 def safe_text(raw: str, limit: int) -> str:
