@@ -30,11 +30,9 @@ def load(directory: Path, lang: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("directory", CATALOG_DIRS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_english_and_japanese_have_the_same_keys(directory: Path) -> None:
-    en, ja = load(directory, "en"), load(directory, "ja")
-    assert sorted(set(en) - set(ja)) == []
-    assert sorted(set(ja) - set(en)) == []
-    assert all(value.strip() for value in ja.values())
+def test_no_text_is_empty(directory: Path) -> None:  # same keys and placeholders: tests/bot/test_catalogs.py
+    for lang in ("en", "ja"):
+        assert [key for key, value in load(directory, lang).items() if not value.strip()] == [], lang
 
 
 @pytest.mark.parametrize("directory", CATALOG_DIRS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,4 +1,5 @@
-"""Both catalogs have the same keys, and Japanese command/option names follow Discord's naming rule."""
+"""Japanese command/option names follow Discord's naming rule (key and placeholder parity of every catalog:
+tests/bot/test_catalogs.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,6 @@ NAME = re.compile(r"^[-_\w]{1,32}$")
 
 def load(lang: str) -> dict[str, str]:
     return flatten(tomllib.loads((LOCALES / f"{lang}.toml").read_text(encoding="utf-8")))
-
-
-def test_same_keys_and_placeholders() -> None:
-    en, ja = load("en"), load("ja")
-    assert set(en) == set(ja)
-    for key in en:
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", ja[key])), key
 
 
 def test_japanese_command_names_are_valid() -> None:
