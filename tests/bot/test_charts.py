@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageChops
 
 from bot import charts
 from bot.chart_text import ELLIPSIS, chart_text, face, wrap
-from bot.charts import WIDTH, Bar, Layout, bar_chart_png, format_value, plan, rounds_chart_png
+from bot.charts import PADDING, WIDTH, Bar, Layout, bar_chart_png, format_value, plan, rounds_chart_png
 
 ROOT = Path(__file__).resolve().parents[2]
 DISCORD_LIGHT = (0xFF, 0xFF, 0xFF)  # the dark theme (#313338) shows the card as it is, being opaque
@@ -60,8 +60,25 @@ def test_bad_values_are_drawn_as_zero() -> None:
     layout = plan("Q", [(None, [("nan", float("nan")), ("inf", float("inf")), ("neg", -3), ("big", 1e308)])])
     assert [bar.value for bar in layout.bars] == [0, 0, 0, 1e308]
     assert [bar.box is None for bar in layout.bars] == [True, True, True, False]
-    decode(charts.paint(layout))
-    decode(bar_chart_png("Empty", []))
+    values = [
+        item.text for item in layout.texts if (item.size, item.colour) == (charts.LABEL_SIZE, charts.MUTED)
+    ]
+    assert values[:3] == ["0", "0", "0"]
+    image = decode(charts.paint(layout))
+    *bad, big = layout.bars
+    for bar in bad:  # no bar: the track is background where a bar starts and past the "0" beside it
+        x0, y0, x1, y1 = bar.track
+        assert pixels(image, (x0, y0, x0 + 6, y1)) == {charts.BACKGROUND}, bar.label
+        assert pixels(image, (x0 + 60, y0, x1, y1)) == {charts.BACKGROUND}, bar.label
+    assert big.box is not None and big.box[:2] == big.track[:2]
+    assert pixels(image, big.box) == {charts.BAR}  # the one positive value fills its track
+    # Drawn exactly as the same labels with the value 0.
+    zeros = decode(bar_chart_png("Q", [("nan", 0), ("inf", 0), ("neg", 0)]))
+    bad_only = decode(bar_chart_png("Q", [("nan", float("nan")), ("inf", float("inf")), ("neg", -3)]))
+    assert bad_only.size == zeros.size
+    assert ImageChops.difference(bad_only.convert("RGB"), zeros.convert("RGB")).getbbox() is None
+    empty = decode(bar_chart_png("Empty", []))
+    assert pixels(empty, (0, empty.height - PADDING, WIDTH - 1, empty.height - 1)) == {charts.BACKGROUND}
 
 
 def test_rounds_chart_is_capped_in_height() -> None:

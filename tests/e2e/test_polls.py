@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from bot.client import Haikei
 from cogs.polls import store
+from cogs.polls.cog import Polls
 from emulator.emulator import Emulator
 from tests.cogs.polls.e2e_support import ballots, create, poll_count, poll_message
 from tests.e2e.helpers import answer_text, assert_clean, custom_ids
@@ -15,8 +17,14 @@ from tests.e2e.helpers import answer_text, assert_clean, custom_ids
 pytestmark = pytest.mark.e2e
 
 
+def polls_cog(haikei: Haikei) -> Polls:
+    cog = haikei.get_cog("Polls")
+    assert isinstance(cog, Polls)
+    return cog
+
+
 async def test_button_vote_change_remove_and_live_counts(haikei: Haikei, emulator: Emulator) -> None:
-    haikei.get_cog("Polls").live.interval = 0.2  # type: ignore[union-attr]
+    polls_cog(haikei).live.interval = 0.2
     poll_id, message = await create(emulator)
     assert custom_ids(message) == [
         f"poll:{poll_id}:v:0",
@@ -47,25 +55,87 @@ async def test_button_vote_change_remove_and_live_counts(haikei: Haikei, emulato
     assert_clean(emulator)
 
 
-async def test_live_edits_are_coalesced(haikei: Haikei, emulator: Emulator) -> None:
-    cog = haikei.get_cog("Polls")
-    cog.live.interval = 1.0  # type: ignore[union-attr]
+class Interval:
+    """The live updater's clock and sleep, driven by the test: time stands still, and a wait for the interval
+    ends only when the test says that the interval has passed."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []  # every delay the updater waited out: one per refresh it scheduled
+        self.waiting = asyncio.Event()  # a refresh is waiting for the interval
+        self.passed = asyncio.Event()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        self.waits.append(delay)
+        if delay > 0:
+            self.waiting.set()
+            await self.passed.wait()
+
+    def elapse(self, seconds: float) -> None:
+        self.now += seconds
+        self.passed.set()
+
+
+async def test_live_edits_are_coalesced(
+    haikei: Haikei, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vote edits the poll message at once; the 29 votes cast while that edit is in flight make one more
+    edit, sent when the interval has passed, and nothing after it."""
+    cog = polls_cog(haikei)
+    interval = Interval()
+    cog.live.interval, cog.live.clock, cog.live.sleep = 1.0, interval.clock, interval.sleep
     poll_id, message = await create(emulator)
-    edits: list[int] = []
+    footers: list[str] = []  # the poll message's footer after each edit
     emulator.subscribe(
-        lambda e: edits.append(1) if e.kind == "message_update" and e.data["id"] == message["id"] else None
+        lambda e: (
+            footers.append(e.data["embeds"][0]["footer"]["text"])
+            if e.kind == "message_update" and e.data["id"] == message["id"]
+            else None
+        )
     )
+    in_flight, release = asyncio.Event(), asyncio.Event()
+    send = haikei.http.edit_message
+
+    async def held(channel_id: int, message_id: int, **kwargs: Any) -> Any:
+        """The poll message's first edit waits, on its way to Discord, until the test releases it."""
+        if int(message_id) == int(message["id"]) and not in_flight.is_set():
+            in_flight.set()
+            await release.wait()
+        return await send(channel_id, message_id, **kwargs)
+
+    monkeypatch.setattr(haikei.http, "edit_message", held)
     users = [f"voter{i}" for i in range(30)]
     for name in users:
         emulator.world.add_member(emulator.world.add_user(name), roles=["Member"])
-    results = await asyncio.gather(
-        *[emulator.driver.click(message, f"poll:{poll_id}:v:2", user=u) for u in users]
+
+    first = await emulator.driver.click(message, f"poll:{poll_id}:v:2", user=users[0])
+    assert "Your vote" in await answer_text(first)
+    await asyncio.wait_for(in_flight.wait(), 5)  # the edit for this one vote is under way
+    clicks = await asyncio.gather(
+        *[emulator.driver.click(message, f"poll:{poll_id}:v:2", user=u) for u in users[1:]]
     )
-    await asyncio.gather(*[r.wait() for r in results])
+    answers = await asyncio.gather(*[answer_text(click) for click in clicks])
+    assert all("Your vote" in answer for answer in answers)
+    assert len(await ballots(haikei, poll_id)) == 30
+    await asyncio.wait_for(interval.waiting.wait(), 5)
+    assert interval.waits == [0.0, 1.0]  # the first edit at once; the 29 votes during it wait for one more
+    assert footers == []
+
+    release.set()
+    await emulator.wait_until(lambda: len(footers) == 1, timeout=5, what="the first edit")
+    assert footers == [f"Poll #{poll_id} · 1 vote"]
+    interval.elapse(1.0)
     await emulator.wait_until(
-        lambda: "30 votes" in poll_message(emulator, poll_id)["embeds"][0]["footer"]["text"], timeout=5
+        lambda: "30 votes" in poll_message(emulator, poll_id)["embeds"][0]["footer"]["text"],
+        timeout=5,
+        what="the coalesced edit",
     )
-    assert 1 <= len(edits) <= 3  # 30 votes within about a second: one immediate edit, then one coalesced
+    await asyncio.wait_for(cog.live.idle(), 5)  # nothing waiting or editing: no edit can follow
+    assert footers == [f"Poll #{poll_id} · 1 vote", f"Poll #{poll_id} · 30 votes"]
+    assert interval.waits == [0.0, 1.0]
     assert_clean(emulator)
 
 
