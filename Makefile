@@ -5,18 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run sandbox test lint format bench sync clean
+.PHONY: run sandbox test lint lock format bench sync clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# constraints.txt pins every dependency to the versions tested together (`make lock` refreshes it).
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(STAMP)
 
 run: $(STAMP)  ## Run the bot (the local sandbox when DISCORD_TOKEN is not set)
@@ -28,14 +29,22 @@ sandbox: $(STAMP)  ## Run the local sandbox explicitly
 sync: $(STAMP)  ## Force-sync slash commands to Discord
 	$(BIN)/python -m bot sync
 
-test: $(TEST_STAMP)  ## Lint, format check, then every test
+test: $(TEST_STAMP)  ## Lint, format check, type check, dead-code check, then every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pyright
+	$(BIN)/vulture
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pyright
+	$(BIN)/vulture
+
+lock: | $(BIN)/python  ## Refresh constraints.txt from the newest releases the ranges in pyproject.toml allow
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	.venv-lock/bin/python -m pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .

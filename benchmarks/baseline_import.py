@@ -19,12 +19,14 @@ def _company_id(db: Database, name: str) -> int:
     row = db.execute("SELECT id FROM disclosure_companies WHERE name = ?", [name]).fetchone()
     if row:
         return int(row[0])
-    return int(db["disclosure_companies"].insert({"name": name, "name_key": normalise(name)}).last_pk)
+    pk = db.table("disclosure_companies").insert({"name": name, "name_key": normalise(name)}).last_pk
+    assert pk is not None
+    return int(pk)
 
 
 def _write(db: Database, record: dict[str, Any], *, actor: Actor, at: str) -> None:
     record_id = record["id"]
-    db["disclosure_records"].upsert(
+    db.table("disclosure_records").upsert(
         {
             "id": record_id,
             **{k: record[k] for k in ("title", "medium", "date", "disclosure", "credit_text", "summary")},
@@ -39,11 +41,11 @@ def _write(db: Database, record: dict[str, Any], *, actor: Actor, at: str) -> No
         pk="id",
     )
     titles = [{"title": record["title"], "language": record["title_language"]}, *record["alt_titles"]]
-    db["disclosure_titles"].insert_all(
+    db.table("disclosure_titles").insert_all(
         {"record_id": record_id, "position": i, "title": t["title"], "language": t["language"]}
         for i, t in enumerate(titles)
     )
-    db["disclosure_record_companies"].insert_all(
+    db.table("disclosure_record_companies").insert_all(
         (
             {
                 "record_id": record_id,
@@ -55,11 +57,11 @@ def _write(db: Database, record: dict[str, Any], *, actor: Actor, at: str) -> No
         ),
         ignore=True,
     )
-    db["disclosure_ai_uses"].insert_all({"record_id": record_id, "use": u} for u in record["ai_uses"])
-    db["disclosure_sources"].insert_all(
+    db.table("disclosure_ai_uses").insert_all({"record_id": record_id, "use": u} for u in record["ai_uses"])
+    db.table("disclosure_sources").insert_all(
         {"record_id": record_id, "position": i, **s} for i, s in enumerate(record["sources"])
     )
-    db["disclosure_search"].insert(
+    db.table("disclosure_search").insert(
         {
             "record_id": record_id,
             "titles": " ".join(search_text(t["title"]) for t in titles),

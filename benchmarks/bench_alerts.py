@@ -109,7 +109,7 @@ def serve(port_queue: Any, feeds: int, items: int) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
-        port_queue.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        port_queue.put(runner.addresses[0][1])
         await asyncio.Event().wait()
 
     asyncio.run(main())
@@ -132,7 +132,7 @@ class CountingPublisher:
     async def records_mentioned(self, text: str) -> list[dict[str, Any]]:
         return []
 
-    async def post_digest(self, guild: dict[str, Any], alerts_: list[dict[str, Any]]) -> int | None:
+    async def post_digest(self, guild: dict[str, Any], alerts: list[dict[str, Any]], day: str) -> int | None:
         return None
 
 

@@ -216,7 +216,7 @@ def import_figures(tmp: Path, raw: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--lookups", type=int, default=200)

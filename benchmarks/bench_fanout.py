@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -36,12 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
+import discord.http  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from bot.client import Haikei  # noqa: E402
 from bot.db import AsyncDatabase, open_database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from cogs.alerts import store  # noqa: E402
+from cogs.alerts.cog import Alerts  # noqa: E402
+from cogs.alerts.fanout import EditQueue  # noqa: E402
+from cogs.alerts.poller import CycleReport  # noqa: E402
 from emulator.bootstrap import running  # noqa: E402
 from emulator.emulator import Emulator, SandboxEvent  # noqa: E402
 from emulator.state import World  # noqa: E402
@@ -82,10 +86,14 @@ class Feeds:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self.runner.addresses[0][1]
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
 
 
 class Arrivals:
@@ -184,7 +192,8 @@ class Counters:
         return r.global_hits, r.route_hits, r.invalid.total, len(self.emu.deadline_misses)
 
     def delta(self) -> tuple[int, int, int, int]:
-        return tuple(b - a for a, b in zip(self.start, self.now(), strict=True))  # type: ignore[return-value]
+        (g0, r0, i0, d0), (g1, r1, i1, d1) = self.start, self.now()
+        return g1 - g0, r1 - r0, i1 - i0, d1 - d0
 
 
 async def unpaced_baseline(
@@ -244,12 +253,12 @@ class Figures:
 
 
 async def fan_out(
-    emu: Emulator, arrivals: Arrivals, run: Callable[[], Any]
-) -> tuple[float | None, list[float], Any]:
+    emu: Emulator, arrivals: Arrivals, run: Callable[[], Awaitable[CycleReport]]
+) -> tuple[float | None, list[float], CycleReport]:
     """Run a cycle while lookups are fired; (seconds until the last channel, lookup latencies, report)."""
     lookups = Lookups(emu)
     started = time.perf_counter()
-    cycle = asyncio.create_task(run())
+    cycle = asyncio.ensure_future(run())
     lookups.start()
     last = await arrivals.wait(timeout=len(arrivals.channels))
     latencies = await lookups.stop()
@@ -282,13 +291,15 @@ async def bench(args: argparse.Namespace) -> list[str]:
         ready0 = time.perf_counter()
         async with running(bot, emu, ready_timeout=300):
             ready = time.perf_counter() - ready0
-            cog: Any = bot.get_cog("Alerts")
+            cog = bot.get_cog("Alerts")
+            assert isinstance(cog, Alerts)
+            poller = cog.poller
             offset = {"s": 0.0}
-            cog.poller.clock = lambda: time.time() + offset["s"]
+            poller.clock = lambda: time.time() + offset["s"]
 
-            async def cycle() -> Any:
+            async def cycle() -> CycleReport:
                 offset["s"] += 100_000
-                return await cog.poller.run_once()
+                return await poller.run_once()
 
             await bot.db.run(
                 subscribe_all, pairs, [(feeds.url("/a"), "Outlet A"), (feeds.url("/b"), "Outlet B")]
@@ -321,7 +332,7 @@ async def bench(args: argparse.Namespace) -> list[str]:
             figures.row("sends that failed (5 x 429: message lost)", failed)
             figures.row("global 429s / per-route 429s", f"{g429} / {r429}")
             figures.row("invalid requests", invalid)
-    await feeds.runner.cleanup()  # type: ignore[union-attr]
+    await feeds.stop()
     await emu.stop()
     return figures.misses
 
@@ -330,8 +341,8 @@ async def edits_phase(
     emu: Emulator,
     feeds: Feeds,
     channels: set[int],
-    cycle: Callable[[], Any],
-    queue: Any,
+    cycle: Callable[[], Awaitable[CycleReport]],
+    queue: EditQueue,
     limit: float,
     figures: Figures,
 ) -> None:

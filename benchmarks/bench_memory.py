@@ -74,7 +74,7 @@ def subscribe_servers(db_path: Path, emulator: Emulator, port: int, feeds: int) 
     apply_migrations(db, alerts)
     world, now = emulator.world, now_iso()
     with db.conn:
-        db["alerts_feeds"].insert_all(
+        db.table("alerts_feeds").insert_all(
             {"id": i + 1, "url": f"http://127.0.0.1:{port}/feed/{i}", "title": f"Feed {i}", "created_at": now}
             for i in range(feeds)
         )
@@ -87,8 +87,8 @@ def subscribe_servers(db_path: Path, emulator: Emulator, port: int, feeds: int) 
             for k in range(FEEDS_PER_SERVER):
                 feed = (n * FEEDS_PER_SERVER + k) % feeds + 1
                 subscriptions.append({"guild_id": guild.id, "feed_id": feed, "name": None, "added_at": now})
-        db["alerts_guilds"].insert_all(servers, pk="guild_id")
-        db["alerts_subscriptions"].insert_all(subscriptions, pk=("guild_id", "feed_id"), ignore=True)
+        db.table("alerts_guilds").insert_all(servers, pk="guild_id")
+        db.table("alerts_subscriptions").insert_all(subscriptions, pk=("guild_id", "feed_id"), ignore=True)
     db.conn.close()
 
 
@@ -222,7 +222,7 @@ def import_records(tmp: Path, records: int) -> Path:
 
 
 async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--guilds", type=int, default=1000)
     parser.add_argument("--feeds", type=int, default=500)

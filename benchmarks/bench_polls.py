@@ -76,10 +76,11 @@ async def serve_bare_bot(bounded: bool) -> int:
 
     async def post_buttons() -> None:
         channel = discord.utils.get(bot.get_all_channels(), name="general")
+        assert isinstance(channel, discord.TextChannel)
         view = discord.ui.View(timeout=None)
         for n in range(3):
             view.add_item(BareButton(n))
-        await channel.send("bare", view=view)  # type: ignore[union-attr]
+        await channel.send("bare", view=view)
 
     bot.add_listener(post_buttons, "on_ready")
     loop = asyncio.get_running_loop()

@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageDraw
 
@@ -92,12 +92,23 @@ def format_value(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _safe(value: object) -> float:
+def _safe(value: Any) -> float:
+    """A drawable bar length: whatever the caller passed (a number, a numeric string, None…), 0 when it is not a
+    finite positive number."""
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         return 0.0
     return number if math.isfinite(number) and number > 0 else 0.0
+
+
+def _bar(item: BarLike) -> Bar:
+    """A ``Bar`` from a bar or a ``(label, value[, highlight])`` tuple."""
+    if isinstance(item, Bar):
+        return item
+    if len(item) == 3:
+        return Bar(item[0], item[1], item[2])
+    return Bar(*item)
 
 
 def _rows(sections: Sequence[Section]) -> list[tuple[str | None, Bar | None]]:
@@ -107,7 +118,7 @@ def _rows(sections: Sequence[Section]) -> list[tuple[str | None, Bar | None]]:
         if heading:
             rows.append((heading, None))
         for item in bars:
-            bar = Bar(*item)
+            bar = _bar(item)
             rows.append((None, Bar(bar.label, _safe(bar.value), bool(bar.highlight))))
     if len(rows) > MAX_ROWS:
         rows = [*rows[: MAX_ROWS - 1], ("…", None)]

@@ -18,6 +18,7 @@ from discord import app_commands
 
 from bot import guild_settings
 from bot.errors import NotCurator, NotModerator, UserFacingError
+from bot.replies import haikei
 
 T = TypeVar("T")
 
@@ -30,6 +31,14 @@ def server_id(interaction: discord.Interaction) -> int | None:
     return None
 
 
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server a guild-only command or a server message's component was used in (Discord always sends it for
+    those; anything else is refused with a clear message)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("errors.guild_only")
+    return interaction.guild_id
+
+
 def role_ids(user: discord.abc.User) -> list[int]:
     """The ids of the member's roles (empty outside a server)."""
     return [role.id for role in getattr(user, "roles", ())]
@@ -38,9 +47,10 @@ def role_ids(user: discord.abc.User) -> list[int]:
 async def has_role_setting(interaction: discord.Interaction, field: str) -> bool:
     """True when the member holds the role stored in ``field`` of the server's settings."""
     member = interaction.user
-    if server_id(interaction) is None or not isinstance(member, discord.Member):
+    guild_id = server_id(interaction)
+    if guild_id is None or not isinstance(member, discord.Member):
         return False
-    row = await interaction.client.db.run(guild_settings.get, interaction.guild_id)  # type: ignore[attr-defined]
+    row = await haikei(interaction).db.run(guild_settings.get, guild_id)
     role_id = row.get(field)
     return role_id is not None and role_id in role_ids(member)
 
@@ -102,10 +112,10 @@ def staff_group(name: str, description: str) -> app_commands.Group:
 async def is_curator(interaction: discord.Interaction) -> bool:
     """True for the application's owner or team, ``CURATOR_USER_IDS``, and members holding the curator role
     when they act in the curators' server (where ``/curate`` is registered once that server is set)."""
-    bot = interaction.client
+    bot = haikei(interaction)
     user = interaction.user
-    settings = bot.settings  # type: ignore[attr-defined]
-    if user.id in settings.curator_user_ids or await bot.is_owner(user):  # type: ignore[attr-defined]
+    settings = bot.settings
+    if user.id in settings.curator_user_ids or await bot.is_owner(user):
         return True
     return (
         settings.curator_role_id is not None

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, TypedDict
 
 import aiohttp
 import discord
@@ -23,6 +23,7 @@ from bot.db import AsyncDatabase
 from bot.endpoint import discover_gateway, set_api_base
 from bot.errors import Tree
 from bot.extensions import EXTENSIONS
+from bot.hooks import DynamicItems, hooks_of
 from bot.i18n import Catalogs, Translator
 from bot.migrations import core
 from bot.replies import command_ids
@@ -33,6 +34,15 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"Haikei/{__version__} (Discord bot; +https://github.com/haikei-bot/haikei)"
 CORE_LOCALES = Path(__file__).parent / "locales"
+
+
+class _ShardIds(TypedDict, total=False):
+    shard_ids: list[int]
+
+
+def _shard_ids(settings: Settings) -> _ShardIds:
+    """``shard_ids=[…]`` when SHARD_IDS names this process's shards; nothing (every shard) otherwise."""
+    return {"shard_ids": list(settings.shard_ids)} if settings.shard_ids else {}
 
 
 class Haikei(commands.AutoShardedBot):
@@ -61,7 +71,7 @@ class Haikei(commands.AutoShardedBot):
             # A command is installed with Haikei in a server, nowhere else, unless it says so itself.
             allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            **_shard_ids(settings),
         )
         self.settings = settings
         # Every REST request stays under Discord's 50/s per token; commands go first (bot.pacing).
@@ -170,10 +180,9 @@ class Haikei(commands.AutoShardedBot):
 
     def register_dynamic_items(self) -> None:
         """Register the persistent components each cog declares in ``dynamic_items``."""
-        for cog in self.cogs.values():
-            items = getattr(cog, "dynamic_items", ())
-            if items:
-                self.add_dynamic_items(*items)
+        for cog in hooks_of(self, DynamicItems):
+            if cog.dynamic_items:
+                self.add_dynamic_items(*cog.dynamic_items)
 
     def uptime_seconds(self) -> float:
         return time.monotonic() - self.started_at

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlite_utils import Database, Migrations
+from sqlite_utils.db import Table
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,13 @@ def open_database(path: Path | str | None) -> Database:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA secure_delete=ON")  # deleted rows (a withdrawn vote, a destroyed key) are zeroed
     return db
+
+
+def inserted_id(table: Table) -> int:
+    """The id of the row ``table.insert(...)`` just wrote (sqlite-utils sets ``last_pk`` on every insert)."""
+    if table.last_pk is None:
+        raise RuntimeError(f"inserting into {table.name} gave no id")
+    return int(table.last_pk)
 
 
 def apply_migrations(db: Database, *sets: Migrations) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import aiohttp
-import discord
 import yarl
 from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ DISCORD_API_BASE = "https://discord.com/api/v10"
 
 def set_api_base(api_base: str) -> None:
     """Send every REST call (including interaction webhooks) to ``api_base``."""
-    discord.http.Route.BASE = api_base.rstrip("/")
+    Route.BASE = api_base.rstrip("/")
 
 
 async def discover_gateway(api_base: str, token: str, session: aiohttp.ClientSession | None = None) -> str:

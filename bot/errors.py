@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -13,8 +11,6 @@ from discord import app_commands
 from bot import replies
 
 log = logging.getLogger(__name__)
-
-ItemT = TypeVar("ItemT", bound=discord.ui.DynamicItem[Any])
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -94,21 +90,6 @@ async def report(interaction: discord.Interaction, error: Exception, *, where: s
         await replies.ephemeral(interaction, replies.text(interaction, key, **params))
     except discord.HTTPException:
         log.warning("Could not tell user %s about an error (interaction expired?)", interaction.user.id)
-
-
-def reports_errors(
-    callback: Callable[[ItemT, discord.Interaction], Awaitable[None]],
-) -> Callable[[ItemT, discord.Interaction], Awaitable[None]]:
-    """Decorate a ``DynamicItem.callback`` so its errors are answered like commands' (discord.py only logs them)."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: ItemT, interaction: discord.Interaction) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as exc:
-            await report(interaction, exc, where=f"component {getattr(self.item, 'custom_id', None)!r}")
-
-    return wrapper
 
 
 class Tree(app_commands.CommandTree):

@@ -16,7 +16,7 @@ ROLE_FIELDS = ("mod_role_id", "poller_role_id")
 def get(db: Database, guild_id: int) -> dict[str, Any]:
     """The server's settings row, or defaults when it has none."""
     try:
-        return dict(db["guild_settings"].get(guild_id))
+        return dict(db.table("guild_settings").get(guild_id))
     except NotFoundError:
         return {"guild_id": guild_id, "mod_role_id": None, "poller_role_id": None, "updated_at": None}
 
@@ -26,7 +26,7 @@ def set_role(db: Database, guild_id: int, field: str, role_id: int | None) -> No
     if field not in ROLE_FIELDS:
         raise ValueError(f"unknown role setting {field!r}")
     with db.conn:
-        db["guild_settings"].upsert(
+        db.table("guild_settings").upsert(
             {"guild_id": guild_id, field: role_id, "updated_at": datetime.now(UTC).isoformat()},
             pk="guild_id",
         )
@@ -35,7 +35,7 @@ def set_role(db: Database, guild_id: int, field: str, role_id: int | None) -> No
 def get_meta(db: Database, key: str) -> str | None:
     """A bot-wide metadata value."""
     try:
-        return db["meta"].get(key)["value"]
+        return db.table("meta").get(key)["value"]
     except NotFoundError:
         return None
 
@@ -43,7 +43,7 @@ def get_meta(db: Database, key: str) -> str | None:
 def set_meta(db: Database, key: str, value: str) -> None:
     """Store a bot-wide metadata value; committed when this returns."""
     with db.conn:
-        db["meta"].upsert({"key": key, "value": value}, pk="key")
+        db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
 # ----- servers Haikei left, and the log of deletions (the privacy cog's purge) ---------------------------
@@ -96,7 +96,7 @@ def log_privacy(
 ) -> None:
     """Record a deletion: ``subject`` ``member`` (no id: only what was removed) or ``server`` (its id)."""
     with db.conn:
-        db["privacy_log"].insert(
+        db.table("privacy_log").insert(
             {"at": at, "subject": subject, "guild_id": guild_id, "counts": json.dumps(counts, sort_keys=True)}
         )
 

@@ -119,10 +119,10 @@ def command_key(string: app_commands.locale_str, context: app_commands.Translati
         return _command_prefix(data) + ".name"
     if loc in (Loc.command_description, Loc.group_description):
         return _command_prefix(data) + ".description"
-    if loc in (Loc.parameter_name, Loc.parameter_description):
+    if loc in (Loc.parameter_name, Loc.parameter_description) and isinstance(data, app_commands.Parameter):
         suffix = "name" if loc is Loc.parameter_name else "description"
         return f"{_command_prefix(data.command)}.{data.name}.{suffix}"
-    if loc is Loc.choice_name:
+    if loc is Loc.choice_name and isinstance(data, app_commands.Choice):
         return f"choice.{data.value}"
     return None
 

@@ -22,7 +22,7 @@ import secrets
 import socket
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -31,7 +31,7 @@ from sqlite_utils import Database
 try:
     import fcntl
 except ImportError:  # not on POSIX: no start lock (Haikei is deployed on Linux)
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class Lease:
         if released:
             log.info("Lease %s released by %s", self.name, self.owner)
 
-    async def run(self, work: Callable[[], Awaitable[T]]) -> T:
+    async def run(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run ``work()`` while keeping the lease renewed; stop it (LeaseLost) once the lease is not ours.
 
         The work runs as its own task, renewed around every ``renew_every`` seconds. A renewal that fails with an

@@ -18,12 +18,15 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 
 from bot.embeds import finish
+
+if TYPE_CHECKING:
+    from bot.client import Haikei
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,12 @@ def _leaf_paths(prefix: str, options: Iterable[Any]) -> list[str]:
 _IDS: weakref.WeakKeyDictionary[discord.Client, CommandIds] = weakref.WeakKeyDictionary()
 
 
+def haikei(interaction: discord.Interaction) -> Haikei:
+    """The bot an interaction reached, typed: every interaction Haikei answers is dispatched by its own client
+    (views and items typed ``discord.Interaction`` by discord.py reach the core through this)."""
+    return cast("Haikei", interaction.client)
+
+
 def command_ids(client: discord.Client) -> CommandIds:
     """The command ids ``client`` knows (an empty set until ``refresh``)."""
     found = _IDS.get(client)
@@ -163,5 +172,5 @@ def link_commands(interaction: discord.Interaction, text: str) -> str:
 
 def text(interaction: discord.Interaction, key: str, /, **params: Any) -> str:
     """Translate ``key`` for the invoker's locale using the bot's catalogs, commands as mentions."""
-    translated = interaction.client.i18n.text(key, interaction.locale, **params)  # type: ignore[attr-defined]
+    translated = haikei(interaction).i18n.text(key, interaction.locale, **params)
     return link_commands(interaction, translated)

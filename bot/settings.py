@@ -60,7 +60,7 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some fields replaced (tests, the sandbox)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
     @classmethod
     def from_env(

@@ -88,7 +88,11 @@ def neutralise_mentions(text: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash every character Discord reads as formatting (bold, headings, links, spoilers, quotes…)."""
+    """Backslash every character Discord reads as formatting (bold, headings, links, spoilers, quotes…).
+
+    The one escape every cog uses. Stricter than ``discord.utils.escape_markdown``, which escapes only what
+    would pair up (and masked links as a whole): text escaped here may be clipped or joined afterwards
+    without a half pair turning into formatting. Clip before escaping, never after (a cut may split ``\\*``)."""
     return _MARKDOWN.sub(r"\\\1", text)
 
 

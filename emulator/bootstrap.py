@@ -19,8 +19,10 @@ import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import discord
+from discord import app_commands
 
 from bot.client import Haikei
 from bot.db import AsyncDatabase, open_database
@@ -34,16 +36,33 @@ from emulator.web.personas import CuratorPolicy
 
 log = logging.getLogger(__name__)
 
+ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+@runtime_checkable
+class PacesIdentify(Protocol):
+    """A bot that spaces its own IDENTIFYs (as Haikei does)."""
+
+    identify_interval: float
+
+
+@runtime_checkable
+class HasTree(Protocol):
+    """A bot with an application command tree (``commands.Bot`` and its subclasses)."""
+
+    @property
+    def tree(self) -> app_commands.CommandTree[Any]: ...
+
 
 @contextlib.asynccontextmanager
 async def running(
-    bot: discord.Client,
+    bot: ClientT,
     emulator: Emulator,
     *,
     ready_timeout: float = 10.0,
     fast_ready: bool = True,
     sync: bool = False,
-) -> AsyncIterator[discord.Client]:
+) -> AsyncIterator[ClientT]:
     """Point ``bot`` at ``emulator`` (which must be started), run it, yield once it is ready.
 
     ``fast_ready`` shortens discord.py's ``guild_ready_timeout`` (2 s wait after the last GUILD_CREATE)
@@ -58,7 +77,7 @@ async def running(
     await discover_gateway(emulator.api_base, emulator.token)
     if fast_ready and bot._connection.guild_ready_timeout > 0.05:
         bot._connection.guild_ready_timeout = 0.05
-    if hasattr(bot, "identify_interval"):
+    if isinstance(bot, PacesIdentify):
         bot.identify_interval = emulator.identify_interval
     task = asyncio.create_task(bot.start(emulator.token), name="sandbox-bot")
     ready = asyncio.create_task(bot.wait_until_ready())
@@ -75,7 +94,9 @@ async def running(
                 f" refused: {emulator.gateway.identify_refused})"
             )
         if sync:
-            await bot.tree.sync()  # type: ignore[attr-defined]
+            if not isinstance(bot, HasTree):
+                raise TypeError("sync=True needs a bot with a command tree (bot.tree)")
+            await bot.tree.sync()
         yield bot
     finally:
         ready.cancel()

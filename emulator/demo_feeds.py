@@ -134,7 +134,7 @@ class DemoFeedServer:
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         self.host = host
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         log.info("Demo feed (sample stories, not real news) at %s", self.feed_url)
         return self
 

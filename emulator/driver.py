@@ -210,7 +210,11 @@ class Driver:
         who = world.user(user)
         owners = offered(world, cmd, name, who, ch, guild)
         res = Resolved(self.emu, guild, ch)
-        target_id = res.message(msg) if msg is not None else res.user(world.user(target_user))  # type: ignore[arg-type]
+        if msg is not None:
+            target_id = res.message(msg)
+        else:
+            assert target_user is not None  # exactly one of the two (checked above)
+            target_id = res.user(world.user(target_user))
         data: dict[str, Any] = {
             "id": cmd["id"],
             "name": name,
@@ -312,8 +316,9 @@ class Driver:
         data = {"custom_id": modal["custom_id"], "components": [c for c in components if c]}
         world = self.emu.world
         if user is None:  # default: whoever opened the modal
-            user = (result.payload.get("member", {}).get("user") or result.payload["user"])["id"]
-        who = world.user(user)
+            who = world.user((result.payload.get("member", {}).get("user") or result.payload["user"])["id"])
+        else:
+            who = world.user(user)
         ch = world.channel(result.channel_id)
         source = result.source_message
         payload = build_interaction(

@@ -136,7 +136,7 @@ class Emulator:
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         self.host = host
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         log.info("Discord emulator listening on %s", self.url)
         return self
 

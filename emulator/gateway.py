@@ -140,10 +140,6 @@ class Gateway:
         return [s for s in self.sessions.values() if not s.invalid]
 
     @property
-    def connected(self) -> bool:
-        return any(s.conn is not None for s in self.live_sessions)
-
-    @property
     def session_starts_remaining(self) -> int:
         return max(0, SESSION_START_TOTAL - self.identify_count)
 
@@ -216,7 +212,10 @@ class Gateway:
     async def _on_payload(
         self, conn: Connection, session: Session | None, p: dict[str, Any]
     ) -> Session | None:
-        op, d = p.get("op"), p.get("d")
+        op = p.get("op")
+        d: Any = p.get(
+            "d"
+        )  # as the client sent it: a sequence or null (HEARTBEAT), an object (IDENTIFY, RESUME)
         if op == HEARTBEAT:
             self._heartbeat(conn, session, d)
         elif op == IDENTIFY:

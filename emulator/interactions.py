@@ -27,7 +27,7 @@ from emulator.visibility import BOT_DM_CONTEXT, GUILD_CONTEXT, context_of
 if TYPE_CHECKING:
     from emulator.emulator import Emulator
 
-PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5  # interaction types
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 USER_INSTALL_FOLLOWUPS = 5  # follow-ups Discord allows an interaction that only a user install covers
 # app_permissions where the bot is not: what an interaction's webhook may do (Discord's documented values)

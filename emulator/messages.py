@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from emulator.entities import Channel, User, iso_now
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EPHEMERAL, LOADING, SUPPRESS_EMBEDS = 64, 128, 4
+EPHEMERAL, LOADING = 64, 128
 DEFAULT_ALLOWED = {"parse": ["users", "roles", "everyone"]}
 _USER_RE = re.compile(r"<@!?(\d+)>")
 _ROLE_RE = re.compile(r"<@&(\d+)>")
@@ -68,12 +68,14 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]
         uploads: list[Upload] = []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # a nested multipart: discord.py never sends one
             name = part.name or ""
             if name == "payload_json":
-                body = json.loads(await part.text())  # type: ignore[union-attr]
+                body = json.loads(await part.text())
             elif name.startswith("files[") or name.startswith("file"):
                 digits = re.sub(r"\D", "", name)
-                data = await part.read()  # type: ignore[union-attr]
+                data = await part.read()
                 uploads.append(
                     Upload(
                         index=int(digits) if digits else len(uploads),
@@ -138,7 +140,7 @@ def resolve_attachments(
     """
     by_index = {u.index: u for u in uploads}
     old = {a["id"]: a for a in existing or []}
-    entries = body.get("attachments")
+    entries: list[dict[str, Any]] | None = body.get("attachments")
     if entries is None:
         if not uploads:
             return None

@@ -26,6 +26,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +137,12 @@ class Refusal:
     """A 429 to send: its headers and Discord's JSON body."""
 
     headers: dict[str, str]
-    body: dict[str, object]
+    body: dict[str, Any]
     scope: str
 
     @property
     def retry_after(self) -> float:
-        return float(self.body["retry_after"])  # type: ignore[arg-type]
+        return float(self.body["retry_after"])
 
 
 @dataclass
@@ -189,7 +190,7 @@ class RateLimiter:
             "X-RateLimit-Scope": "global",
             "Via": VIA,
         }
-        body: dict[str, object] = {
+        body: dict[str, Any] = {
             "message": "You are being rate limited.",
             "retry_after": retry_after,
             "global": True,

@@ -309,18 +309,16 @@ class World:
         assert guild is not None, "overwrites only exist in guild channels"
         if isinstance(target, Role):
             kind, tid = 0, target.id
+        elif isinstance(target, User):
+            kind, tid = 1, target.id
         else:
             try:
-                kind, tid = 1, self.user(target).id  # type: ignore[arg-type]
+                kind, tid = 1, self.user(target).id
             except KeyError:
-                kind, tid = 0, self.role(target, guild).id  # type: ignore[arg-type]
+                kind, tid = 0, self.role(target, guild).id
         ch.overwrites[tid] = (kind, perms.bits(allow), perms.bits(deny))
 
     # ----- payloads ---------------------------------------------------------------------
-    def member_payload(self, user: User | str | int, guild: Guild | None = None, **kw: Any) -> dict[str, Any]:
-        guild = guild or self.guild
-        return guild.members[self.user(user).id].payload(self, **kw)
-
     def guild_payload(self, guild: Guild | None = None) -> dict[str, Any]:
         """The full GUILD_CREATE object discord.py needs for guild.me, get_member, permissions_for."""
         guild = guild or self.guild

@@ -48,11 +48,6 @@ def contexts_of(command: dict[str, Any]) -> tuple[int, ...]:
     return (GUILD_CONTEXT,) if command.get("dm_permission", True) is False else ALL_CONTEXTS
 
 
-def allowed_in(command: dict[str, Any], context: int) -> bool:
-    """The command's ``contexts`` (or the older ``dm_permission``) allow it in ``context``."""
-    return context in contexts_of(command)
-
-
 def context_of(world: World, channel: Channel | None, guild: Guild | None) -> int:
     """The interaction context of a place: a server, the DM with the bot, or a DM/group DM between users."""
     if guild is not None:

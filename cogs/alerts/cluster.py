@@ -8,7 +8,7 @@ its own, not another outlet's copy of the first."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
@@ -145,20 +145,6 @@ def same_event(a: _Event, b: _Event) -> bool:
     if shared >= 3:
         return similarity >= EVENT_SIMILARITY
     return shared == 2 and similarity > TWO_WORD_SIMILARITY
-
-
-def find_cluster(
-    *,
-    canonical_url: str | None,
-    title: str,
-    record_titles: Iterable[str],
-    seen_at: datetime,
-    recent: Sequence[RecentAlert],
-) -> Match | None:
-    """The earliest alert within 72 h of ``seen_at`` that this item repeats, or ``None``."""
-    return ClusterIndex(recent).find(
-        canonical_url=canonical_url, title=title, record_titles=record_titles, seen_at=seen_at
-    )
 
 
 class ClusterIndex:

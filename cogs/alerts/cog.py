@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.checks import moderator_only, staff_group
+from bot.checks import guild_id_of, moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import parse_row_id
 from bot.replies import ephemeral, text
@@ -32,7 +32,7 @@ from cogs.alerts.render import safe_text
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
+    from bot.client import Haikei, Interaction
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +95,19 @@ class Alerts(commands.Cog):
 
     # ------------------------------------------------------------ helpers
 
-    async def _guild_feed(self, interaction: discord.Interaction, value: str) -> dict[str, Any]:
+    async def _guild_feed(self, interaction: Interaction, value: str) -> dict[str, Any]:
         try:
             feed_id = parse_row_id(value)
         except BadInput:
             raise NotFound("alerts.errors.feed_not_found", feed=safe_text(value, 100)) from None
-        feed = await self.bot.db.run(store.guild_feed, interaction.guild_id, feed_id)
+        feed = await self.bot.db.run(store.guild_feed, guild_id_of(interaction), feed_id)
         if feed is None:
             raise NotFound("alerts.errors.feed_not_found", feed=safe_text(value, 100))
         return feed
 
-    async def feed_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    async def feed_autocomplete(self, interaction: Interaction, current: str) -> list[Choice[str]]:
+        if interaction.guild_id is None:  # Discord offers the group in servers only
+            return []
         feeds = await self.bot.db.run(store.guild_feeds, interaction.guild_id)
         needle = normalise(current)
         out: list[Choice[str]] = []
@@ -118,7 +120,9 @@ class Alerts(commands.Cog):
                 break
         return out
 
-    async def keyword_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    async def keyword_autocomplete(self, interaction: Interaction, current: str) -> list[Choice[str]]:
+        if interaction.guild_id is None:
+            return []
         words = await self.bot.db.run(store.list_keywords, interaction.guild_id)
         needle = normalise(current)
         return [
@@ -139,7 +143,7 @@ class Alerts(commands.Cog):
         channel="Where alerts go (I need View Channel, Send Messages and Embed Links there)"
     )
     @moderator_only()
-    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+    async def channel(self, interaction: Interaction, channel: discord.TextChannel) -> None:
         me = interaction.guild.me if interaction.guild else None
         if me is not None:
             perms = channel.permissions_for(me)
@@ -149,7 +153,7 @@ class Alerts(commands.Cog):
                 raise UserFacingError(
                     "alerts.errors.missing_permissions", channel=channel.mention, permissions=names
                 )
-        await self.bot.db.run(store.update_guild, interaction.guild_id, channel_id=channel.id)
+        await self.bot.db.run(store.update_guild, guild_id_of(interaction), channel_id=channel.id)
         log.info("Guild %s set alert channel %s", interaction.guild_id, channel.id)
         view = discord.ui.View(timeout=None)
         view.add_item(SubscribeRecommendedButton(text(interaction, "alerts.channel.subscribe_button")))
@@ -164,7 +168,7 @@ class Alerts(commands.Cog):
         url="The feed's http(s) address", name="A short name shown on alerts (default: the feed's title)"
     )
     @moderator_only()
-    async def add(self, interaction: discord.Interaction, url: str, name: str | None = None) -> None:
+    async def add(self, interaction: Interaction, url: str, name: str | None = None) -> None:
         url, result, parsed, keys = await probe(self, interaction, url)
         label = (
             clean_input(name or "", one_line=True)[:100]
@@ -174,7 +178,7 @@ class Alerts(commands.Cog):
         seen = [(k, canonical_url(i.link), i.title) for k, i in zip(keys, parsed.items, strict=True)]
         added, feed_id = await self.bot.db.run(
             store_items.subscribe_after_probe,
-            interaction.guild_id,
+            guild_id_of(interaction),
             url,
             label,
             title=parsed.title,
@@ -199,9 +203,9 @@ class Alerts(commands.Cog):
     @app_commands.describe(feed="The feed to remove")
     @app_commands.autocomplete(feed=feed_autocomplete)
     @moderator_only()
-    async def remove(self, interaction: discord.Interaction, feed: str) -> None:
+    async def remove(self, interaction: Interaction, feed: str) -> None:
         row = await self._guild_feed(interaction, feed)
-        await self.bot.db.run(store.unsubscribe, interaction.guild_id, row["id"])
+        await self.bot.db.run(store.unsubscribe, guild_id_of(interaction), row["id"])
         await ephemeral(
             interaction,
             text(interaction, "alerts.remove.done", name=safe_text(row.get("name") or row["url"], 200)),
@@ -211,7 +215,7 @@ class Alerts(commands.Cog):
     @app_commands.describe(feed="The feed to enable")
     @app_commands.autocomplete(feed=feed_autocomplete)
     @moderator_only()
-    async def enable(self, interaction: discord.Interaction, feed: str) -> None:
+    async def enable(self, interaction: Interaction, feed: str) -> None:
         row = await self._guild_feed(interaction, feed)
         await self.bot.db.run(store.enable_feed, row["id"])
         await ephemeral(
@@ -221,8 +225,8 @@ class Alerts(commands.Cog):
 
     @group.command(name="feeds", description="List this server's feeds and their health")
     @moderator_only()
-    async def feeds(self, interaction: discord.Interaction) -> None:
-        rows = await self.bot.db.run(store.guild_feeds, interaction.guild_id)
+    async def feeds(self, interaction: Interaction) -> None:
+        rows = await self.bot.db.run(store.guild_feeds, guild_id_of(interaction))
         if not rows:
             await ephemeral(interaction, text(interaction, "alerts.feeds.empty"))
             return
@@ -236,14 +240,14 @@ class Alerts(commands.Cog):
         term="A word or phrase (English or Japanese)", exclude="True: stories with this term are never posted"
     )
     @moderator_only()
-    async def keywords_add(self, interaction: discord.Interaction, term: str, exclude: bool = False) -> None:
+    async def keywords_add(self, interaction: Interaction, term: str, exclude: bool = False) -> None:
         clean = clean_input(term, one_line=True)
         if not clean or len(clean) > MAX_TERM:
             raise BadInput("alerts.errors.bad_term", count=MAX_TERM)
-        existing = await self.bot.db.run(store.list_keywords, interaction.guild_id)
+        existing = await self.bot.db.run(store.list_keywords, guild_id_of(interaction))
         if len(existing) >= MAX_TERMS and clean not in {w["term"] for w in existing}:
             raise BadInput("alerts.errors.too_many_terms", count=MAX_TERMS)
-        changed = await self.bot.db.run(store.add_keyword, interaction.guild_id, clean, exclude)
+        changed = await self.bot.db.run(store.add_keyword, guild_id_of(interaction), clean, exclude)
         key = (
             ("alerts.keywords.excluded" if exclude else "alerts.keywords.added")
             if changed
@@ -255,17 +259,17 @@ class Alerts(commands.Cog):
     @app_commands.describe(term="The term to remove")
     @app_commands.autocomplete(term=keyword_autocomplete)
     @moderator_only()
-    async def keywords_remove(self, interaction: discord.Interaction, term: str) -> None:
+    async def keywords_remove(self, interaction: Interaction, term: str) -> None:
         if not await self.bot.db.run(
-            store.remove_keyword, interaction.guild_id, clean_input(term, one_line=True)
+            store.remove_keyword, guild_id_of(interaction), clean_input(term, one_line=True)
         ):
             raise NotFound("alerts.errors.term_not_found", term=safe_text(term, 100))
         await ephemeral(interaction, text(interaction, "alerts.keywords.removed", term=safe_text(term, 100)))
 
     @keywords_group.command(name="list", description="Show this server's extra terms and exclusions")
     @moderator_only()
-    async def keywords_list(self, interaction: discord.Interaction) -> None:
-        words = await self.bot.db.run(store.list_keywords, interaction.guild_id)
+    async def keywords_list(self, interaction: Interaction) -> None:
+        words = await self.bot.db.run(store.list_keywords, guild_id_of(interaction))
         terms = ", ".join(safe_text(w["term"], 100) for w in words if not w["exclude"]) or "—"
         excluded = ", ".join(safe_text(w["term"], 100) for w in words if w["exclude"]) or "—"
         embed = discord.Embed(title=text(interaction, "alerts.keywords.title"), colour=INFO_COLOUR)
@@ -282,20 +286,20 @@ class Alerts(commands.Cog):
     @app_commands.describe(mode="strict: AI + anime/art terms; broad: any AI term; all: every item")
     @app_commands.choices(mode=[_choice("strict"), _choice("broad"), _choice("all")])
     @moderator_only()
-    async def relevance(self, interaction: discord.Interaction, mode: str) -> None:
+    async def relevance(self, interaction: Interaction, mode: str) -> None:
         if mode not in ("strict", "broad", "all"):
             raise BadInput("alerts.errors.bad_mode")
-        await self.bot.db.run(store.update_guild, interaction.guild_id, relevance=mode)
+        await self.bot.db.run(store.update_guild, guild_id_of(interaction), relevance=mode)
         await ephemeral(interaction, text(interaction, f"alerts.relevance.{mode}"))
 
     @group.command(name="mention", description="Ping a role with each alert, or nobody")
     @app_commands.describe(role="The role to ping; leave empty for no ping")
     @moderator_only()
-    async def mention(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+    async def mention(self, interaction: Interaction, role: discord.Role | None = None) -> None:
         if role is not None and (role.is_default() or role.managed):
             raise BadInput("alerts.errors.bad_role")
         await self.bot.db.run(
-            store.update_guild, interaction.guild_id, mention_role_id=role.id if role else None
+            store.update_guild, guild_id_of(interaction), mention_role_id=role.id if role else None
         )
         if role is None:
             await ephemeral(interaction, text(interaction, "alerts.mention.none"))
@@ -308,34 +312,34 @@ class Alerts(commands.Cog):
     )
     @app_commands.choices(mode=[_choice("off"), _choice("daily")])
     @moderator_only()
-    async def digest(self, interaction: discord.Interaction, mode: str, time: str | None = None) -> None:
+    async def digest(self, interaction: Interaction, mode: str, time: str | None = None) -> None:
         if mode == "off":
-            await self.bot.db.run(store.update_guild, interaction.guild_id, digest_time=None)
+            await self.bot.db.run(store.update_guild, guild_id_of(interaction), digest_time=None)
             await ephemeral(interaction, text(interaction, "alerts.digest.off"))
             return
         match = _HHMM.match((time or "").strip())
         if mode != "daily" or match is None:
             raise BadInput("alerts.errors.bad_time", value=clip(time or "", 20))
         hhmm = f"{int(match.group(1)):02d}:{match.group(2)}"
-        await self.bot.db.run(store.update_guild, interaction.guild_id, digest_time=hhmm)
+        await self.bot.db.run(store.update_guild, guild_id_of(interaction), digest_time=hhmm)
         await ephemeral(interaction, text(interaction, "alerts.digest.daily", time=hhmm))
 
     @group.command(name="pause", description="Stop posting alerts (feeds keep being read, nothing piles up)")
     @moderator_only()
-    async def pause(self, interaction: discord.Interaction) -> None:
-        await self.bot.db.run(store.update_guild, interaction.guild_id, paused=1)
+    async def pause(self, interaction: Interaction) -> None:
+        await self.bot.db.run(store.update_guild, guild_id_of(interaction), paused=1)
         await ephemeral(interaction, text(interaction, "alerts.pause.done"))
 
     @group.command(name="resume", description="Start posting alerts again")
     @moderator_only()
-    async def resume(self, interaction: discord.Interaction) -> None:
-        await self.bot.db.run(store.update_guild, interaction.guild_id, paused=0)
+    async def resume(self, interaction: Interaction) -> None:
+        await self.bot.db.run(store.update_guild, guild_id_of(interaction), paused=0)
         await ephemeral(interaction, text(interaction, "alerts.resume.done"))
 
     @group.command(name="test", description="Post a sample alert in the alert channel")
     @moderator_only()
-    async def test(self, interaction: discord.Interaction) -> None:
-        guild = await self.bot.db.run(store.get_guild, interaction.guild_id)
+    async def test(self, interaction: Interaction) -> None:
+        guild = await self.bot.db.run(store.get_guild, guild_id_of(interaction))
         if not guild["channel_id"]:
             raise UserFacingError("alerts.errors.no_channel")
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -359,7 +363,7 @@ class Alerts(commands.Cog):
     @group.command(name="why", description="Explain what happened to a story's link")
     @app_commands.describe(url="The story's link")
     @moderator_only()
-    async def why(self, interaction: discord.Interaction, url: str) -> None:
+    async def why(self, interaction: Interaction, url: str) -> None:
         problem = story_url_problem(url)
         canonical = canonical_url(url.strip()) if problem is None else None
         if canonical is None:
@@ -367,7 +371,7 @@ class Alerts(commands.Cog):
             safe = {name: safe_text(value, 300) for name, value in params.items()}
             reason = text(interaction, f"alerts.story_url.{code}", **safe)
             raise BadInput("alerts.errors.bad_story_url", reason=reason)
-        info = await self.bot.db.run(store_items.why, interaction.guild_id, canonical)
+        info = await self.bot.db.run(store_items.why, guild_id_of(interaction), canonical)
         await ephemeral(
             interaction, embed=why_embed(canonical, info, lambda key, **p: text(interaction, key, **p))
         )

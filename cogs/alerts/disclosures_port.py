@@ -6,9 +6,12 @@ record buttons, record names or drafts) when the disclosures cog is not loaded o
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import discord
+
+if TYPE_CHECKING:
+    from bot.client import Interaction
 
 DISCLOSURES_COG = "Disclosures"
 
@@ -22,7 +25,7 @@ class RecordFinder(Protocol):
 
 @runtime_checkable
 class RecordShower(Protocol):
-    async def show_record(self, interaction: discord.Interaction, record_id: str) -> None:
+    async def show_record(self, interaction: Interaction, record_id: str) -> None:
         """Answer ``interaction`` privately with the record."""
         ...
 
@@ -30,7 +33,7 @@ class RecordShower(Protocol):
 @runtime_checkable
 class SubmissionOpener(Protocol):
     async def open_submission(
-        self, interaction: discord.Interaction, *, title: str = "", source_url: str = "", notes: str = ""
+        self, interaction: Interaction, *, title: str = "", source_url: str = "", notes: str = ""
     ) -> None:
         """Answer ``interaction`` with the member's submit form, pre-filled (open to every member)."""
         ...
@@ -39,8 +42,9 @@ class SubmissionOpener(Protocol):
 P = TypeVar("P")
 
 
-def disclosures(client: Any, protocol: type[P]) -> P | None:
-    """The disclosures cog as ``protocol`` when it is loaded and provides it, else None."""
+def disclosures(client: discord.Client, protocol: type[P]) -> P | None:
+    """The disclosures cog as ``protocol`` when it is loaded and provides it, else None (also for a client that
+    has no cogs)."""
     get_cog = getattr(client, "get_cog", None)
     cog = get_cog(DISCLOSURES_COG) if get_cog is not None else None
-    return cog if cog is not None and isinstance(cog, protocol) else None  # type: ignore[arg-type]
+    return cog if cog is not None and isinstance(cog, protocol) else None

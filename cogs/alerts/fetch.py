@@ -26,7 +26,7 @@ MAX_AGE_CAP = 3600
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-store|no-cache)\b", re.IGNORECASE)
 
-LookUp = Callable[[str, int, int], Awaitable[list[ResolveResult]]]
+LookUp = Callable[[str, int, socket.AddressFamily], Awaitable[list[ResolveResult]]]
 
 
 @dataclass(frozen=True)
@@ -102,10 +102,15 @@ class GuardedResolver(AbstractResolver):
 
     def __init__(self, allow_hosts: frozenset[str], lookup: LookUp | None = None) -> None:
         self.allow_hosts = allow_hosts
-        self._default = None if lookup is not None else aiohttp.ThreadedResolver()
-        self._lookup: LookUp = lookup or self._default.resolve  # type: ignore[union-attr]
+        self._default: aiohttp.ThreadedResolver | None = None
+        if lookup is None:
+            self._default = aiohttp.ThreadedResolver()
+            lookup = self._default.resolve
+        self._lookup: LookUp = lookup
 
-    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         results = await self._lookup(host, port, family)
         if not results:
             raise OSError(f"{host} did not resolve")

@@ -9,7 +9,7 @@ alerts = Migrations("alerts")
 
 @alerts(name="0001_guilds")
 def _guilds(db: Database) -> None:
-    db["alerts_guilds"].create(
+    db.table("alerts_guilds").create(
         {
             "guild_id": int,
             "channel_id": int,
@@ -23,7 +23,7 @@ def _guilds(db: Database) -> None:
         pk="guild_id",
         defaults={"paused": 0, "relevance": "strict"},
     )
-    db["alerts_keywords"].create(
+    db.table("alerts_keywords").create(
         {"guild_id": int, "term": str, "exclude": int, "added_at": str},
         pk=("guild_id", "term"),
     )
@@ -31,7 +31,7 @@ def _guilds(db: Database) -> None:
 
 @alerts(name="0002_feeds")
 def _feeds(db: Database) -> None:
-    db["alerts_feeds"].create(
+    db.table("alerts_feeds").create(
         {
             "id": int,
             "url": str,
@@ -60,18 +60,18 @@ def _feeds(db: Database) -> None:
             "items_posted": 0,
         },
     )
-    db["alerts_feeds"].create_index(["url"], unique=True)
-    db["alerts_subscriptions"].create(
+    db.table("alerts_feeds").create_index(["url"], unique=True)
+    db.table("alerts_subscriptions").create(
         {"guild_id": int, "feed_id": int, "name": str, "added_at": str},
         pk=("guild_id", "feed_id"),
         foreign_keys=[("feed_id", "alerts_feeds", "id")],
     )
-    db["alerts_subscriptions"].create_index(["feed_id"])
+    db.table("alerts_subscriptions").create_index(["feed_id"])
 
 
 @alerts(name="0003_items")
 def _items(db: Database) -> None:
-    db["alerts_seen"].create(
+    db.table("alerts_seen").create(
         {
             "feed_id": int,
             "item_key": str,
@@ -84,9 +84,9 @@ def _items(db: Database) -> None:
         pk=("feed_id", "item_key"),
         foreign_keys=[("feed_id", "alerts_feeds", "id")],
     )
-    db["alerts_seen"].create_index(["url"])
-    db["alerts_seen"].create_index(["last_seen"])
-    db["alerts_posted"].create(
+    db.table("alerts_seen").create_index(["url"])
+    db.table("alerts_seen").create_index(["last_seen"])
+    db.table("alerts_posted").create(
         {
             "id": int,
             "guild_id": int,
@@ -120,10 +120,10 @@ def _items(db: Database) -> None:
             "matched": "[]",
         },
     )
-    db["alerts_posted"].create_index(["guild_id", "canonical_url"])
-    db["alerts_posted"].create_index(["guild_id", "item_key"])
-    db["alerts_posted"].create_index(["guild_id", "posted_at"])
-    db["alerts_outcomes"].create(
+    db.table("alerts_posted").create_index(["guild_id", "canonical_url"])
+    db.table("alerts_posted").create_index(["guild_id", "item_key"])
+    db.table("alerts_posted").create_index(["guild_id", "posted_at"])
+    db.table("alerts_outcomes").create(
         {
             "guild_id": int,
             "canonical_url": str,

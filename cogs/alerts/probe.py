@@ -10,8 +10,6 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-import discord
-
 from bot.errors import BadInput
 from bot.replies import text
 from cogs.alerts.failures import UNKNOWN_REASON, reason_key
@@ -22,6 +20,7 @@ from cogs.alerts.poller import parse_and_identify
 from cogs.alerts.render import safe_text
 
 if TYPE_CHECKING:
+    from bot.client import Interaction
     from cogs.alerts.cog import Alerts
 
 log = logging.getLogger(__name__)
@@ -29,18 +28,16 @@ log = logging.getLogger(__name__)
 MAX_FEED_URL = 1000
 
 
-def failure_sentence(
-    interaction: discord.Interaction, reason: str, detail: str = "", *, parse: bool = False
-) -> str:
+def failure_sentence(interaction: Interaction, reason: str, detail: str = "", *, parse: bool = False) -> str:
     """The translated sentence for a failure ``reason``; an unknown one is logged and gets a generic one."""
     key, params = reason_key(reason, detail, parse=parse)
-    if interaction.client.i18n.get(key, "en") is None:  # type: ignore[attr-defined]
+    if interaction.client.i18n.get(key, "en") is None:
         log.error("No catalog sentence for the alerts failure reason %r (%s)", reason, key)
         key, params = UNKNOWN_REASON, {}
     return text(interaction, key, **{name: safe_text(value, 300) for name, value in params.items()})
 
 
-def _log_refusal(interaction: discord.Interaction, url: str, reason: str, detail: str) -> None:
+def _log_refusal(interaction: Interaction, url: str, reason: str, detail: str) -> None:
     log.info(
         "/alerts add by user %s in guild %s (channel %s) refused %s: %s (%s)",
         interaction.user.id,
@@ -53,7 +50,7 @@ def _log_refusal(interaction: discord.Interaction, url: str, reason: str, detail
 
 
 async def probe(
-    cog: Alerts, interaction: discord.Interaction, url: str
+    cog: Alerts, interaction: Interaction, url: str
 ) -> tuple[str, FetchResult, ParsedFeed, list[str]]:
     """The URL as it is fetched, the first answer, the parsed feed and its item keys — or BadInput.
 

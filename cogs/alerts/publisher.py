@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Where an alert can be posted and later edited (every channel kind with ``send`` and ``get_partial_message``).
+AlertChannel = (
+    discord.TextChannel
+    | discord.VoiceChannel
+    | discord.StageChannel
+    | discord.Thread
+    | discord.DMChannel
+    | discord.PartialMessageable
+)
+
 
 class DiscordPublisher:
     """Implements the poller's ``Publisher`` protocol with the bot's REST client."""
@@ -45,11 +55,13 @@ class DiscordPublisher:
 
         return text
 
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+    async def _channel(self, channel_id: int) -> AlertChannel:
         channel = self.bot.get_channel(channel_id)
         if channel is None:
             channel = await self.bot.fetch_channel(channel_id)
-        return channel  # type: ignore[return-value]
+        if not isinstance(channel, AlertChannel):  # a category or forum: nowhere to post
+            raise TypeError(f"channel {channel_id} is a {type(channel).__name__}, not a text channel")
+        return channel
 
     def _decorate(self, alert: dict[str, Any]) -> dict[str, Any]:
         return {**alert, "has_disclosures": disclosures(self.bot, SubmissionOpener) is not None}
@@ -89,7 +101,7 @@ class DiscordPublisher:
     async def _edit_now(self, alert: dict[str, Any]) -> None:
         text = self.text_for(alert["guild_id"])
         channel = await self._channel(alert["channel_id"])
-        message = channel.get_partial_message(alert["message_id"])  # type: ignore[attr-defined]
+        message = channel.get_partial_message(alert["message_id"])
         try:
             await message.edit(embed=alert_embed(self._decorate(alert), text), allowed_mentions=NO_PINGS)
         except (discord.NotFound, discord.Forbidden) as exc:  # deleted, or no longer ours to edit: give up
@@ -127,7 +139,3 @@ class DiscordPublisher:
             channel = await self._channel(guild["channel_id"])
             message = await channel.send(embed=digest_embed(alerts, text, day), allowed_mentions=NO_PINGS)
         return message.id
-
-    async def post_sample(self, guild: dict[str, Any], alert: dict[str, Any]) -> int | None:
-        """/alerts test: the same path as a real alert, marked as a sample, in the caller's (interactive) lane."""
-        return await self._send_alert(guild, alert)

@@ -14,7 +14,6 @@ class RecommendedFeed:
     name: str
     url: str
     language: str
-    topics: tuple[str, ...]
 
 
 def load(path: Path) -> tuple[RecommendedFeed, ...]:
@@ -27,7 +26,6 @@ def load(path: Path) -> tuple[RecommendedFeed, ...]:
             name=str(entry["name"]),
             url=str(entry["url"]),
             language=str(entry.get("language", "en")),
-            topics=tuple(entry.get("topics", ())),
         )
         for entry in data.get("feed", [])
     )

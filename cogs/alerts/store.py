@@ -9,6 +9,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from bot.db import inserted_id
+
 GUILD_DEFAULTS: dict[str, Any] = {
     "channel_id": None,
     "mention_role_id": None,
@@ -30,7 +32,7 @@ def now_iso() -> str:
 def get_guild(db: Database, guild_id: int) -> dict[str, Any]:
     """The server's alert settings, defaults when it has none."""
     try:
-        return dict(db["alerts_guilds"].get(guild_id))
+        return dict(db.table("alerts_guilds").get(guild_id))
     except NotFoundError:
         return {"guild_id": guild_id, **GUILD_DEFAULTS, "updated_at": None}
 
@@ -42,13 +44,13 @@ def update_guild(db: Database, guild_id: int, **fields: Any) -> dict[str, Any]:
         raise ValueError(f"unknown alert settings {sorted(unknown)}")
     row = {**get_guild(db, guild_id), **fields, "guild_id": guild_id, "updated_at": now_iso()}
     with db.conn:
-        db["alerts_guilds"].upsert(row, pk="guild_id")
+        db.table("alerts_guilds").upsert(row, pk="guild_id")
     return row
 
 
 def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
     """Add (or switch the kind of) a server term; False when it was already there with that kind."""
-    table = db["alerts_keywords"]
+    table = db.table("alerts_keywords")
     try:
         existing = table.get((guild_id, term))
         if bool(existing["exclude"]) == exclude:
@@ -70,7 +72,7 @@ def remove_keyword(db: Database, guild_id: int, term: str) -> bool:
 
 
 def list_keywords(db: Database, guild_id: int) -> list[dict[str, Any]]:
-    return list(db["alerts_keywords"].rows_where("guild_id = ?", [guild_id], order_by="exclude, term"))
+    return list(db.table("alerts_keywords").rows_where("guild_id = ?", [guild_id], order_by="exclude, term"))
 
 
 def guilds_with_keywords(db: Database, guild_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -90,13 +92,13 @@ def guilds_with_keywords(db: Database, guild_ids: Iterable[int]) -> dict[int, di
 
 def get_feed(db: Database, feed_id: int) -> dict[str, Any] | None:
     try:
-        return dict(db["alerts_feeds"].get(feed_id))
+        return dict(db.table("alerts_feeds").get(feed_id))
     except NotFoundError:
         return None
 
 
 def feed_by_url(db: Database, url: str) -> dict[str, Any] | None:
-    rows = list(db["alerts_feeds"].rows_where("url = ?", [url], limit=1))
+    rows = list(db.table("alerts_feeds").rows_where("url = ?", [url], limit=1))
     return rows[0] if rows else None
 
 
@@ -106,15 +108,15 @@ def ensure_feed(db: Database, url: str, title: str | None = None) -> int:
     if existing is not None:
         return int(existing["id"])
     with db.conn:
-        table = db["alerts_feeds"].insert(
+        table = db.table("alerts_feeds").insert(
             {"url": url, "title": title, "created_at": now_iso(), "next_due": 0.0}
         )
-    return int(table.last_pk)
+    return inserted_id(table)
 
 
 def subscribe(db: Database, guild_id: int, feed_id: int, name: str | None) -> bool:
     """Subscribe the server; False when it already was (its name is updated when given)."""
-    table = db["alerts_subscriptions"]
+    table = db.table("alerts_subscriptions")
     try:
         table.get((guild_id, feed_id))
         if name:
@@ -165,7 +167,7 @@ def guild_feed(db: Database, guild_id: int, feed_id: int) -> dict[str, Any] | No
 def enable_feed(db: Database, feed_id: int) -> None:
     """Re-enable a disabled feed: failures reset, due at once, the next disable is announced again."""
     with db.conn:
-        db["alerts_feeds"].update(
+        db.table("alerts_feeds").update(
             feed_id, {"disabled": 0, "failures": 0, "disabled_notified": 0, "next_due": 0.0}
         )
 
@@ -235,7 +237,7 @@ def record_failure(
     db: Database, feed_id: int, *, error: str, next_due: float, disable_after: int
 ) -> tuple[int, bool]:
     """Count a failure; returns (consecutive failures, whether the feed is now disabled and not yet announced)."""
-    feed = db["alerts_feeds"].get(feed_id)
+    feed = db.table("alerts_feeds").get(feed_id)
     failures = int(feed["failures"] or 0) + 1
     disable = failures >= disable_after
     announce = disable and not feed["disabled_notified"]
@@ -248,7 +250,7 @@ def record_failure(
     if disable:
         changes.update(disabled=1, disabled_notified=1)
     with db.conn:
-        db["alerts_feeds"].update(feed_id, changes)
+        db.table("alerts_feeds").update(feed_id, changes)
     return failures, announce
 
 
@@ -258,4 +260,4 @@ def count_feeds(db: Database) -> int:
 
 def digest_guilds(db: Database) -> list[dict[str, Any]]:
     """Servers in daily digest mode."""
-    return list(db["alerts_guilds"].rows_where("digest_time IS NOT NULL"))
+    return list(db.table("alerts_guilds").rows_where("digest_time IS NOT NULL"))

@@ -149,7 +149,7 @@ def posted_matches(
 def recent_alerts(db: Database, guild_id: int, since: datetime) -> list[dict[str, Any]]:
     return [
         _decode(row)
-        for row in db["alerts_posted"].rows_where(
+        for row in db.table("alerts_posted").rows_where(
             "guild_id = ? AND posted_at >= ?", [guild_id, since.isoformat(timespec="seconds")], order_by="id"
         )
     ]
@@ -171,6 +171,8 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
             db.execute(
                 "UPDATE alerts_feeds SET items_posted = items_posted + 1 WHERE id = ?", [data["feed_id"]]
             )
+    if cursor.lastrowid is None:  # set by every successful INSERT
+        raise RuntimeError("inserting an alert gave no id")
     return int(cursor.lastrowid)
 
 
@@ -185,7 +187,7 @@ def set_message(db: Database, alert_id: int, channel_id: int | None, message_id:
 
 def get_alert(db: Database, alert_id: int) -> dict[str, Any] | None:
     try:
-        return _decode(dict(db["alerts_posted"].get(alert_id)))
+        return _decode(dict(db.table("alerts_posted").get(alert_id)))
     except NotFoundError:
         return None
 
@@ -238,7 +240,7 @@ def finish_decisions(
 def take_pending_edits(db: Database) -> list[dict[str, Any]]:
     """Alerts whose message needs an edit. They stay pending until :func:`edit_done` (a restart or a failed
     edit loses nothing); ``edit_pending`` counts the changes, so a change made meanwhile is never cleared."""
-    return [_decode(row) for row in db["alerts_posted"].rows_where("edit_pending > 0", order_by="id")]
+    return [_decode(row) for row in db.table("alerts_posted").rows_where("edit_pending > 0", order_by="id")]
 
 
 def edit_done(db: Database, alert_id: int, seen: int) -> bool:
@@ -253,7 +255,7 @@ def edit_done(db: Database, alert_id: int, seen: int) -> bool:
 def digest_pending(db: Database, guild_id: int) -> list[dict[str, Any]]:
     return [
         _decode(row)
-        for row in db["alerts_posted"].rows_where(
+        for row in db.table("alerts_posted").rows_where(
             "guild_id = ? AND digest_state = 'pending'", [guild_id], order_by="id"
         )
     ]
@@ -265,14 +267,8 @@ def mark_digest_sent(
     ids = list(alert_ids)
     with db.conn:
         for alert_id in ids:
-            db["alerts_posted"].update(alert_id, {"digest_state": "sent", "message_id": message_id})
-        db["alerts_guilds"].update(guild_id, {"last_digest_on": day})
-
-
-def count_posted(db: Database, guild_id: int | None = None) -> int:
-    if guild_id is None:
-        return int(db.execute("SELECT COUNT(*) FROM alerts_posted").fetchone()[0])
-    return int(db.execute("SELECT COUNT(*) FROM alerts_posted WHERE guild_id = ?", [guild_id]).fetchone()[0])
+            db.table("alerts_posted").update(alert_id, {"digest_state": "sent", "message_id": message_id})
+        db.table("alerts_guilds").update(guild_id, {"last_digest_on": day})
 
 
 # ---------------------------------------------------------------- decisions and /alerts why
@@ -316,7 +312,7 @@ def why(db: Database, guild_id: int, canonical_url: str) -> dict[str, Any]:
         )
     )
     try:
-        outcome: dict[str, Any] | None = dict(db["alerts_outcomes"].get((guild_id, canonical_url)))
+        outcome: dict[str, Any] | None = dict(db.table("alerts_outcomes").get((guild_id, canonical_url)))
         outcome["terms"] = json.loads(outcome["terms"] or "[]")
     except NotFoundError:
         outcome = None

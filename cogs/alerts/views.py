@@ -3,81 +3,66 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot import replies
-from bot.checks import require_moderator
-from bot.errors import NotFound, UserFacingError, reports_errors
+from bot.checks import guild_id_of, require_moderator
+from bot.errors import NotFound, UserFacingError
 from bot.text import clip
+from bot.ui.persistent import ID, Persistent, text
 from cogs.alerts import store, store_items
 from cogs.alerts.disclosures_port import RecordShower, SubmissionOpener, disclosures
 
 if TYPE_CHECKING:
+    from bot.client import Interaction
     from cogs.alerts.cog import Alerts
 
 log = logging.getLogger(__name__)
+RECORD_ID = text(r"[\w\-.:]{1,80}")
 
 
-def _alerts_cog(interaction: discord.Interaction) -> Alerts:
-    cog = interaction.client.get_cog("Alerts")  # type: ignore[attr-defined]
-    if cog is None:
+def _alerts_cog(interaction: Interaction) -> Alerts:
+    from cogs.alerts.cog import Alerts  # imported here: cog.py imports this module
+
+    cog = interaction.client.get_cog("Alerts")
+    if not isinstance(cog, Alerts):
         raise UserFacingError("errors.unexpected")
-    return cog  # type: ignore[return-value]
+    return cog
 
 
-class RecordButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:rec:(?P<rid>[\w\-.:]{1,80})"):
+class RecordButton(Persistent[discord.ui.Button], custom_id="alerts:rec:{record_id}", record_id=RECORD_ID):
     """Shows the disclosure record an alert names (through the disclosures cog's public method)."""
 
+    record_id: str
+
     def __init__(self, record_id: str, label: str = "Record") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, 80),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"alerts:rec:{record_id}",
-            )
-        )
-        self.record_id = record_id
+        button = discord.ui.Button(label=clip(label, 80), style=discord.ButtonStyle.secondary)
+        super().__init__(button, record_id=record_id)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> RecordButton:
-        return cls(match["rid"])
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: Interaction) -> None:
         cog = disclosures(interaction.client, RecordShower)
         if cog is None:
             raise UserFacingError("alerts.errors.records_unavailable")
         await cog.show_record(interaction, self.record_id)
 
 
-class DraftButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:draft:(?P<aid>\d{1,18})"):
+class DraftButton(Persistent[discord.ui.Button], custom_id="alerts:draft:{alert_id}", alert_id=ID):
     """Anyone who may submit (every member): open the disclosure submit form pre-filled from the alert."""
+
+    alert_id: int
 
     def __init__(self, alert_id: int, label: str = "Draft a record") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=clip(label, 80), style=discord.ButtonStyle.primary, custom_id=f"alerts:draft:{alert_id}"
-            )
+            discord.ui.Button(label=clip(label, 80), style=discord.ButtonStyle.primary), alert_id=alert_id
         )
-        self.alert_id = alert_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["aid"]))
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: Interaction) -> None:
         cog = disclosures(interaction.client, SubmissionOpener)
         if cog is None:
             raise UserFacingError("alerts.errors.records_unavailable")
-        alert = await interaction.client.db.run(store_items.get_alert, self.alert_id)  # type: ignore[attr-defined]
+        alert = await interaction.client.db.run(store_items.get_alert, self.alert_id)
         if alert is None or alert["guild_id"] != interaction.guild_id:
             raise NotFound("alerts.errors.alert_not_found")
         title = (alert.get("record_titles") or [""])[0] or alert.get("title") or ""
@@ -92,28 +77,17 @@ class DraftButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:d
         )
 
 
-class SubscribeRecommendedButton(discord.ui.DynamicItem[discord.ui.Button], template=r"alerts:subrec"):
+class SubscribeRecommendedButton(Persistent[discord.ui.Button], custom_id="alerts:subrec"):
     """Subscribe this server to every feed in data/feeds.toml (first fetch silent, so nothing floods)."""
 
     def __init__(self, label: str = "Subscribe to the recommended feeds") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, 80), style=discord.ButtonStyle.success, custom_id="alerts:subrec"
-            )
-        )
+        super().__init__(discord.ui.Button(label=clip(label, 80), style=discord.ButtonStyle.success))
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> SubscribeRecommendedButton:
-        return cls()
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: Interaction) -> None:
         await require_moderator(interaction)
         cog = _alerts_cog(interaction)
         pairs = [(feed.url, feed.name) for feed in cog.recommended]
-        added = await cog.bot.db.run(store.subscribe_urls, interaction.guild_id, pairs)
+        added = await cog.bot.db.run(store.subscribe_urls, guild_id_of(interaction), pairs)
         recommended = replies.text(interaction, "alerts.channel.recommended_total", count=len(pairs))
         await replies.ephemeral(
             interaction,

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.db import inserted_id
+
 ROLES = ("member", "moderator", "curator", "operator", "seed")
 
 
@@ -60,7 +62,7 @@ def add_audit(
             "note": note,
         }
     )
-    return int(table.last_pk)
+    return inserted_id(table)
 
 
 HISTORY_COLUMNS = (

@@ -29,12 +29,12 @@ from discord.ext import commands
 from bot import replies
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
-from bot.text import clip
+from bot.text import clip, escape_markdown
 from bot.ui.paginator import Paginator
 from cogs.disclosures import index_build, queries, store
+from cogs.disclosures.choices import MEDIUM_NAMES, STATUS_NAMES, USE_NAMES
 from cogs.disclosures.contributions import Contributions
 from cogs.disclosures.embeds import company_embed, record_embed, result_pages, source_pages
-from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.image_check import ImageCheck
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.schema import migrations
@@ -45,7 +45,7 @@ from cogs.disclosures.views import (
     SourcesButton,
     record_buttons,
 )
-from cogs.disclosures.vocab import AI_USES, MEDIUMS, STATUSES, status_label_key
+from cogs.disclosures.vocab import status_label_key
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -59,13 +59,10 @@ CLOSEST = 5
 BUILD_INLINE_UP_TO = 20_000  # records: a bigger title index is built after start, in the background
 
 
-def _choices(kind: str, values: tuple[str, ...]) -> list[Choice[str]]:
+def _choices(kind: str, names: dict[str, str]) -> list[Choice[str]]:
     return [
-        Choice(
-            name=locale_str(ENGLISH[f"disclosures.choice.{kind}.{v}"], key=f"disclosures.choice.{kind}.{v}"),
-            value=v,
-        )
-        for v in values
+        Choice(name=locale_str(name, key=f"disclosures.choice.{kind}.{value}"), value=value)
+        for value, name in names.items()
     ]
 
 
@@ -80,7 +77,7 @@ class Disclosures(
     ImageCheck,
     commands.GroupCog,
     group_name="disclosure",
-    group_description=ENGLISH["cmd.disclosure.description"],
+    group_description="AI-disclosure records: who used generative AI, how it was disclosed, and the sources",
 ):
     """AI-disclosure records: look up, search, submit, see your own submissions; curators review and edit."""
 
@@ -185,8 +182,8 @@ class Disclosures(
         )
 
     # ----- member commands ----------------------------------------------------------------
-    @app_commands.command(name="lookup", description=ENGLISH["cmd.disclosure.lookup.description"])
-    @app_commands.describe(query=ENGLISH["cmd.disclosure.lookup.query.description"])
+    @app_commands.command(name="lookup", description="Look up a work's AI-disclosure record")
+    @app_commands.describe(query="Title in any language (typos are fine)")
     async def lookup(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
         index = await self._index_for(query)
         record_id = query if query in index else None
@@ -212,12 +209,11 @@ class Disclosures(
         index: TitleIndex | None = None,
     ) -> None:
         t = _text_for(interaction)
-        lines = [t("disclosures.lookup.no_match", query=discord.utils.escape_markdown(clip(query, 200)))]
+        lines = [t("disclosures.lookup.no_match", query=escape_markdown(clip(query, 200)))]
         if matches:
             language = language_of(interaction.locale)
             names = "\n".join(
-                f"• {discord.utils.escape_markdown(clip(self._choice_label(m, language, index), 150))}"
-                f" (`{m.record_id}`)"
+                f"• {escape_markdown(clip(self._choice_label(m, language, index), 150))} (`{m.record_id}`)"
                 for m in matches
             )
             lines.append(t("disclosures.lookup.closest", titles=names))
@@ -230,20 +226,22 @@ class Disclosures(
         index = await self._index_for(current) if current.strip() else self.index
         return self.title_choices(current, language_of(interaction.locale), index=index)
 
-    @app_commands.command(name="search", description=ENGLISH["cmd.disclosure.search.description"])
+    @app_commands.command(
+        name="search", description="Search the records by text, medium, company, AI use, status or year"
+    )
     @app_commands.describe(
-        text=ENGLISH["cmd.disclosure.search.text.description"],
-        medium=ENGLISH["cmd.disclosure.search.medium.description"],
-        company=ENGLISH["cmd.disclosure.search.company.description"],
-        ai_use=ENGLISH["cmd.disclosure.search.ai_use.description"],
-        status=ENGLISH["cmd.disclosure.search.status.description"],
-        year_from=ENGLISH["cmd.disclosure.search.year_from.description"],
-        year_to=ENGLISH["cmd.disclosure.search.year_to.description"],
+        text="Words in the title, companies or summary",
+        medium="Kind of work",
+        company="A company involved",
+        ai_use="What the AI was used for",
+        status="How the AI use was disclosed",
+        year_from="Made public in or after this year",
+        year_to="Made public in or before this year",
     )
     @app_commands.choices(
-        medium=_choices("medium", MEDIUMS),
-        ai_use=_choices("use", AI_USES),
-        status=_choices("status", STATUSES),
+        medium=_choices("medium", MEDIUM_NAMES),
+        ai_use=_choices("use", USE_NAMES),
+        status=_choices("status", STATUS_NAMES),
     )
     async def search(
         self,
@@ -289,27 +287,25 @@ class Disclosures(
         names = await self.bot.db.run(queries.company_names, current)
         return [Choice(name=clip(name, 100), value=clip(name, 100)) for name in names]
 
-    @app_commands.command(name="company", description=ENGLISH["cmd.disclosure.company.description"])
+    @app_commands.command(name="company", description="Every record involving a company, grouped by role")
     @app_commands.rename(name=locale_str("name", key="cmd.disclosure.company.name_opt.name"))
     @app_commands.describe(
         name=locale_str(
-            ENGLISH["cmd.disclosure.company.name_opt.description"],
+            "Company name (start typing for suggestions)",
             key="cmd.disclosure.company.name_opt.description",
         )
     )
     async def company(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 120]) -> None:
         company, groups = await self.bot.db.run(queries.by_company, name)
         if company is None:
-            raise NotFound(
-                "disclosures.company.not_found", name=discord.utils.escape_markdown(clip(name, 120))
-            )
+            raise NotFound("disclosures.company.not_found", name=escape_markdown(clip(name, 120)))
         await replies.send(interaction, embed=company_embed(company, groups, _text_for(interaction)))
 
     @company.autocomplete("name")
     async def _company_name(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
         return await self.company_choices(current)
 
-    @app_commands.command(name="recent", description=ENGLISH["cmd.disclosure.recent.description"])
+    @app_commands.command(name="recent", description="The newest records")
     async def recent(self, interaction: discord.Interaction) -> None:
         rows = await self.bot.db.run(queries.recent, limit=10)
         t = _text_for(interaction)
@@ -318,7 +314,9 @@ class Disclosures(
             return
         await replies.send(interaction, embed=result_pages(t("disclosures.recent.title"), rows, t)[0])
 
-    @app_commands.command(name="stats", description=ENGLISH["cmd.disclosure.stats.description"])
+    @app_commands.command(
+        name="stats", description="Counts by disclosure status, medium and year, with charts"
+    )
     async def stats(self, interaction: discord.Interaction) -> None:
         await replies.defer(interaction)
         counts = await self.bot.db.run(queries.stats)

@@ -48,9 +48,6 @@ class Strings:
     def __len__(self) -> int:
         return len(self._ends)
 
-    def nbytes(self) -> int:
-        return len(self._data) + self._ends.itemsize * len(self._ends)
-
 
 class SortedWords:
     """Sorted distinct words in one string, by rank; ``rank`` finds a word by bisection, narrowed first over a

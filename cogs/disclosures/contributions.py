@@ -9,22 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import discord
 from discord import app_commands
 
 from bot import replies
 from bot.checks import server_id
 from bot.i18n import language_of
-from bot.text import clean_input, clip, clip_lines, is_blank
+from bot.text import clean_input, clip, clip_lines, escape_markdown, is_blank
 from bot.ui.paginator import Paginator
 from cogs.disclosures import store, submissions
 from cogs.disclosures.embeds import list_pages, problem_lines, record_embed, submission_lines
-from cogs.disclosures.english import ENGLISH
+from cogs.disclosures.mixins import MixinMeta
 from cogs.disclosures.records import RecordError, parse_urls
-from cogs.disclosures.search import TitleIndex
 from cogs.disclosures.views import CorrectionModal, ReopenFormView, ResemblanceView, SubmitModal
+
+if TYPE_CHECKING:
+    from bot.client import Interaction
 
 RESEMBLES_SHOWN = 3  # at most this many existing records are named when a submission resembles them
 # What a member may type in each box (Discord's client enforces these too; a forged submit may not).
@@ -32,11 +33,11 @@ SUBMIT_LIMITS = {"title": 200, "companies": 500, "uses": 1000, "notes": 1500}
 CORRECTION_LIMIT = 1500
 
 
-def _text_for(interaction: discord.Interaction) -> Any:
+def _text_for(interaction: Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
-def server_of(interaction: discord.Interaction) -> tuple[int | None, str | None]:
+def server_of(interaction: Interaction) -> tuple[int | None, str | None]:
     """The server a contribution comes from, (id, name), when Haikei is in it; (None, None) elsewhere."""
     guild_id = server_id(interaction)
     guild = interaction.guild if guild_id is not None else None
@@ -59,21 +60,15 @@ def _urls(problems: list[RecordError], text: str, *, required: bool) -> list[str
         return []
 
 
-class Contributions:
+class Contributions(MixinMeta):
     """Mixed into the Disclosures cog: members submit records and suggest corrections (queued for review)."""
 
-    bot: Any
-    index: TitleIndex
-
-    async def record_or_404(self, record_id: str) -> dict[str, Any]:  # provided by the cog
-        raise NotImplementedError
-
-    @app_commands.command(name="submit", description=ENGLISH["cmd.disclosure.submit.description"])
-    async def submit(self, interaction: discord.Interaction) -> None:
+    @app_commands.command(name="submit", description="Suggest a new record for Haikei's curators to review")
+    async def submit(self, interaction: Interaction) -> None:
         await self.open_submission(interaction)
 
-    @app_commands.command(name="mine", description=ENGLISH["cmd.disclosure.mine.description"])
-    async def mine(self, interaction: discord.Interaction) -> None:
+    @app_commands.command(name="mine", description="Your submissions and corrections, and where each stands")
+    async def mine(self, interaction: Interaction) -> None:
         """The member's own submissions and corrections, from every server, with their state (private)."""
         rows = await self.bot.db.run(submissions.of_submitter, interaction.user.id)
         t = _text_for(interaction)
@@ -87,7 +82,7 @@ class Contributions:
 
     async def receive_submission(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         *,
         title: str,
         companies: str,
@@ -109,8 +104,8 @@ class Contributions:
         if problems:
             labels = {box: t(f"disclosures.submit.{box}_label") for box in typed}
 
-            async def reopen(inter: discord.Interaction) -> None:
-                await inter.response.send_modal(SubmitModal(self, _text_for(inter), **typed))  # type: ignore[arg-type]
+            async def reopen(inter: Interaction) -> None:
+                await inter.response.send_modal(SubmitModal(self, _text_for(inter), **typed))
 
             await self.form_problems(interaction, problems, labels, reopen)
             return
@@ -130,7 +125,7 @@ class Contributions:
             "similar_record_id": similar[0].record_id if similar else None,
         }
 
-        async def queue(inter: discord.Interaction) -> None:
+        async def queue(inter: Interaction) -> None:
             submission_id = await self.bot.db.run(partial(submissions.create, **fields))
             receipt = t("disclosures.submit.receipt", id=submission_id)
             if inter is interaction:
@@ -146,7 +141,7 @@ class Contributions:
         if len(similar) > 1:
             language = language_of(interaction.locale)
             others = [
-                f"• {discord.utils.escape_markdown(self.index.title_in(m.record_id, language) or m.title)}"
+                f"• {escape_markdown(self.index.title_in(m.record_id, language) or m.title)}"
                 f" (`{m.record_id}`)"
                 for m in similar[1:]
             ]
@@ -155,12 +150,12 @@ class Contributions:
         embed = record_embed(record, t, language=language_of(interaction.locale))
         await replies.ephemeral(interaction, clip(text, 2000), embed=embed, view=view)
 
-    async def open_correction(self, interaction: discord.Interaction, record_id: str) -> None:
+    async def open_correction(self, interaction: Interaction, record_id: str) -> None:
         await self.record_or_404(record_id)
-        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))  # type: ignore[arg-type]
+        await interaction.response.send_modal(CorrectionModal(self, _text_for(interaction), record_id))
 
     async def receive_correction(
-        self, interaction: discord.Interaction, record_id: str, *, what: str, sources: str
+        self, interaction: Interaction, record_id: str, *, what: str, sources: str
     ) -> None:
         """Check a member's correction (every problem at once, what was typed kept) and queue it."""
         t = _text_for(interaction)
@@ -174,8 +169,8 @@ class Contributions:
                 "sources": t("disclosures.correct.sources_label"),
             }
 
-            async def reopen(inter: discord.Interaction) -> None:
-                modal = CorrectionModal(self, _text_for(inter), record_id, what=what, sources=sources)  # type: ignore[arg-type]
+            async def reopen(inter: Interaction) -> None:
+                modal = CorrectionModal(self, _text_for(inter), record_id, what=what, sources=sources)
                 await inter.response.send_modal(modal)
 
             await self.form_problems(interaction, problems, labels, reopen)
@@ -201,16 +196,16 @@ class Contributions:
             t(
                 "disclosures.correct.receipt",
                 id=submission_id,
-                title=discord.utils.escape_markdown(record["title"]),
+                title=escape_markdown(record["title"]),
             ),
         )
 
     async def form_problems(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         problems: list[RecordError],
         labels: dict[str, str],
-        reopen: Callable[[discord.Interaction], Awaitable[None]],
+        reopen: Callable[[Interaction], Awaitable[None]],
     ) -> None:
         """List every problem of a member's form at once, with a button that reopens it as it was typed."""
         t = _text_for(interaction)
@@ -222,7 +217,7 @@ class Contributions:
         await replies.ephemeral(interaction, clip_lines(lines, 2000), view=view)
 
     async def open_submission(
-        self, interaction: discord.Interaction, *, title: str = "", source_url: str = "", notes: str = ""
+        self, interaction: Interaction, *, title: str = "", source_url: str = "", notes: str = ""
     ) -> None:
         """Open the submit form, optionally pre-filled (e.g. from a news alert)."""
         modal = SubmitModal(self, _text_for(interaction), title=title, source_url=source_url, notes=notes)

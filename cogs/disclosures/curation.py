@@ -11,39 +11,36 @@ import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import discord
 from discord import app_commands
 from discord.app_commands import Choice
-from discord.ext import commands
 
 from bot import replies
 from bot.checks import curator_only, staff_group
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
 from bot.options import RowId
-from bot.text import clip
+from bot.text import clip, escape_markdown
 from bot.ui.confirm import ask
 from bot.ui.paginator import Paginator
 from cogs.disclosures import audit, forms, store
 from cogs.disclosures.embeds import history_pages, record_embed
-from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.record_form import Draft, DraftView
 from cogs.disclosures.records import RecordError
 from cogs.disclosures.review import ReviewQueue, curator, this_year
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
+    from bot.client import Haikei, Interaction
     from cogs.disclosures.cog import Disclosures
     from cogs.disclosures.search import TitleIndex
 
 log = logging.getLogger(__name__)
 
 
-def _t(interaction: discord.Interaction) -> Any:
+def _t(interaction: Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
-class Curation(ReviewQueue, commands.Cog):
+class Curation(ReviewQueue):
     """Review queue, edit, history, delete and restore of the shared records: curators only."""
 
     feature_key = "disclosures"
@@ -53,18 +50,18 @@ class Curation(ReviewQueue, commands.Cog):
         self.records = records
 
     @property
-    def index(self) -> TitleIndex:  # type: ignore[override]
+    def index(self) -> TitleIndex:
         return self.records.index
 
     async def record_or_404(self, record_id: str) -> dict[str, Any]:
         return await self.records.record_or_404(record_id)
 
-    curate = staff_group("curate", ENGLISH["cmd.curate.description"])
+    curate = staff_group("curate", "Look after the records every server shares (Haikei's curators)")
 
     # ----- review queue (review.py) -------------------------------------------------------
-    @curate.command(name="review", description=ENGLISH["cmd.curate.review.description"])
+    @curate.command(name="review", description="Review pending submissions and corrections from every server")
     @curator_only()
-    async def review(self, interaction: discord.Interaction) -> None:
+    async def review(self, interaction: Interaction) -> None:
         await self.show_queue(interaction, after_id=0, edit=False)
 
     # ----- the record form (record_form.py): publishing from the queue, or editing -----------
@@ -83,9 +80,7 @@ class Curation(ReviewQueue, commands.Cog):
             record = None
         return record, problems
 
-    async def save_draft(
-        self, interaction: discord.Interaction, view: DraftView, record: dict[str, Any]
-    ) -> None:
+    async def save_draft(self, interaction: Interaction, view: DraftView, record: dict[str, Any]) -> None:
         if view.draft.submission is not None:
             await self.publish(interaction, view, record)
             return
@@ -96,15 +91,13 @@ class Curation(ReviewQueue, commands.Cog):
         view.stop()
         t = _t(interaction)
         await interaction.response.edit_message(
-            content=t(
-                "disclosures.edit.saved", title=discord.utils.escape_markdown(saved["title"]), id=saved["id"]
-            ),
+            content=t("disclosures.edit.saved", title=escape_markdown(saved["title"]), id=saved["id"]),
             embed=record_embed(saved, t, language=language_of(interaction.locale)),
             view=None,
             allowed_mentions=replies.NO_PINGS,
         )
 
-    async def leave_draft(self, interaction: discord.Interaction, view: DraftView) -> None:
+    async def leave_draft(self, interaction: Interaction, view: DraftView) -> None:
         """Back to the queue card (publishing) or nothing changed (editing)."""
         submission = view.draft.submission
         if submission is not None:
@@ -116,18 +109,18 @@ class Curation(ReviewQueue, commands.Cog):
         )
 
     # ----- edit / history / delete ------------------------------------------------------------
-    @curate.command(name="edit", description=ENGLISH["cmd.curate.edit.description"])
-    @app_commands.describe(id=ENGLISH["cmd.curate.edit.id.description"])
+    @curate.command(name="edit", description="Edit a record")
+    @app_commands.describe(id="The record (type its title)")
     @curator_only()
-    async def edit(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+    async def edit(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         stored = await self.record_or_404(id)
         draft = Draft(forms.render(stored), this_year(), stored=stored)
         await DraftView(self, draft, _t(interaction)).show(interaction, edit=False)
 
-    @curate.command(name="history", description=ENGLISH["cmd.curate.history.description"])
-    @app_commands.describe(id=ENGLISH["cmd.curate.history.id.description"])
+    @curate.command(name="history", description="Who changed a record, as what, from which server, and when")
+    @app_commands.describe(id="The record (type its title)")
     @curator_only()
-    async def history(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+    async def history(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         record_id = id.strip()
         entries = await self.bot.db.run(audit.history, record_id)
         t = _t(interaction)
@@ -137,10 +130,10 @@ class Curation(ReviewQueue, commands.Cog):
         pages = history_pages(record_id, entries, t, server=self.guild_label)
         await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
 
-    @curate.command(name="delete", description=ENGLISH["cmd.curate.delete.description"])
-    @app_commands.describe(id=ENGLISH["cmd.curate.delete.id.description"])
+    @curate.command(name="delete", description="Delete a record (its history is kept)")
+    @app_commands.describe(id="The record (type its title)")
     @curator_only()
-    async def delete(self, interaction: discord.Interaction, id: app_commands.Range[str, 1, 100]) -> None:
+    async def delete(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         record = await self.record_or_404(id)
         t = _t(interaction)
         answer = await ask(
@@ -157,15 +150,15 @@ class Curation(ReviewQueue, commands.Cog):
             t("disclosures.delete.done", title=record["title"], id=record["id"]), ephemeral=True
         )
 
-    @curate.command(name="restore", description=ENGLISH["cmd.curate.restore.description"])
+    @curate.command(name="restore", description="Bring back a deleted record, or an earlier version of one")
     @app_commands.describe(
-        id=ENGLISH["cmd.curate.restore.id.description"],
-        entry=ENGLISH["cmd.curate.restore.entry.description"],
+        id="The record (deleted ones are listed first)",
+        entry="History entry number to go back to (default: just before the deletion)",
     )
     @curator_only()
     async def restore(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         id: app_commands.Range[str, 1, 100],
         entry: RowId | None = None,
     ) -> None:
@@ -189,7 +182,7 @@ class Curation(ReviewQueue, commands.Cog):
         )
 
     @restore.autocomplete("id")
-    async def _restore_id(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    async def _restore_id(self, interaction: Interaction, current: str) -> list[Choice[str]]:
         deleted = await self.bot.db.run(audit.deleted_ids, current.strip())
         live = self.records.title_choices(current, language_of(interaction.locale))[
             : max(0, 25 - len(deleted))
@@ -199,7 +192,7 @@ class Curation(ReviewQueue, commands.Cog):
     @edit.autocomplete("id")
     @history.autocomplete("id")
     @delete.autocomplete("id")
-    async def _record_id(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    async def _record_id(self, interaction: Interaction, current: str) -> list[Choice[str]]:
         return self.records.title_choices(current, language_of(interaction.locale))
 
     # ----- where things came from ---------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.embeds import DESCRIPTION_LIMIT, FIELD_LIMIT, FOOTER_LIMIT, TITLE_LIMIT, add_field, finish
-from bot.text import clip, clip_lines, untrusted
+from bot.text import clip, clip_lines, escape_markdown, untrusted
 from cogs.disclosures.vocab import STATUS_COLOURS, STATUS_EMOJI, UNCONFIRMED_STATUSES, status_label_key
 
 Text = Callable[..., str]
@@ -22,10 +22,12 @@ def status_label(status: str, t: Text) -> str:
 
 
 def _link(source: dict[str, Any]) -> str:
-    label = discord.utils.escape_markdown(source.get("publisher") or source["url"]).replace("]", "\\]")
+    label = escape_markdown(
+        clip(source.get("publisher") or source["url"], 80)
+    )  # clipped first: no half escape
     url = source["url"].replace(")", "%29").replace(" ", "%20")
     date = f" · {source['date']}" if source.get("date") else ""
-    return f"[{clip(label, 80)}]({url}){date}"
+    return f"[{label}]({url}){date}"
 
 
 def titles_for(record: dict[str, Any], language: str) -> tuple[str, list[str]]:
@@ -140,7 +142,7 @@ def result_line(row: dict[str, Any], t: Text) -> str:
         t(
             "disclosures.embed.result_line",
             emoji=STATUS_EMOJI.get(row["disclosure"], ""),
-            title=discord.utils.escape_markdown(clip(row["title"], 150)),
+            title=escape_markdown(clip(row["title"], 150)),
             medium=t(f"disclosures.medium.{row['medium']}"),
             date=row["date"],
         )

@@ -145,9 +145,10 @@ def parse(values: Values, *, stored: dict[str, Any] | None = None) -> dict[str, 
     if stored is not None:
         raw["title_language"] = stored.get("title_language")
     lines: dict[str, list[int]] = {}  # box → line number of each entry of the list it holds
+    kept_from: dict[str, Any] = stored or {}  # a box is only ever kept when editing a stored record
 
     if "titles" in kept:
-        raw.update(title=stored["title"], alt_titles=stored["alt_titles"])  # type: ignore[index]
+        raw.update(title=kept_from["title"], alt_titles=kept_from["alt_titles"])
     else:
         titles = _lines(str(values.get("titles") or ""))
         raw["title"] = titles[0][1] if titles else ""
@@ -158,7 +159,7 @@ def parse(values: Values, *, stored: dict[str, Any] | None = None) -> dict[str, 
             raw["alt_titles"].append({"title": title, "language": language or guess_language(title)})
 
     if "companies" in kept:
-        raw["companies"] = stored["companies"]  # type: ignore[index]
+        raw["companies"] = kept_from["companies"]
     else:
         companies = _lines(str(values.get("companies") or ""))
         lines["companies"] = [number for number, _ in companies]
@@ -167,7 +168,7 @@ def parse(values: Values, *, stored: dict[str, Any] | None = None) -> dict[str, 
         ]
 
     if "sources" in kept:
-        raw["sources"] = stored["sources"]  # type: ignore[index]
+        raw["sources"] = kept_from["sources"]
     else:
         sources = _lines(str(values.get("sources") or ""))
         lines["sources"] = [number for number, _ in sources]
@@ -179,7 +180,7 @@ def parse(values: Values, *, stored: dict[str, Any] | None = None) -> dict[str, 
             )
 
     if "summary" in kept:
-        raw.update(summary=stored["summary"], response=stored["response"])  # type: ignore[index]
+        raw.update(summary=kept_from["summary"], response=kept_from["response"])
     else:
         text = str(values.get("summary") or "").replace("\r\n", "\n")
         summary, _, outcome = text.partition(f"\n{OUTCOME_SEPARATOR}\n")

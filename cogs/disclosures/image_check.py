@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 from discord import app_commands
 
 from bot import replies
-from cogs.disclosures.english import ENGLISH
 from cogs.disclosures.image_reply import Translate, file_name, reply_embed, section, section_limit
+from cogs.disclosures.mixins import MixinMeta
 from cogs.disclosures.reader_pool import ReaderPool
+
+if TYPE_CHECKING:
+    from bot.client import Interaction
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +75,9 @@ async def read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
     return b"".join(pieces)
 
 
-class ImageCheck:
+class ImageCheck(MixinMeta):
     """Mixed into the Disclosures cog: the message context menu, the slash command, and the reader pool."""
 
-    bot: Any
     _image_menu: app_commands.ContextMenu | None = None
     image_reader: ReaderPool | None = None
 
@@ -99,16 +101,21 @@ class ImageCheck:
         if self.image_reader is not None:
             self.image_reader.close()
 
-    @app_commands.command(name="check-image", description=ENGLISH["cmd.disclosure.check-image.description"])
-    @app_commands.describe(file=ENGLISH["cmd.disclosure.check-image.file.description"])
-    async def check_image_file(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    @app_commands.command(
+        name="check-image",
+        description="Check an image for AI metadata without posting it (not stealth pixel data or watermarks)",
+    )
+    @app_commands.describe(
+        file="The image to check (PNG, JPEG, WebP, GIF, TIFF, AVIF, HEIC, JPEG XL or SVG, up to 25 MB)"
+    )
+    async def check_image_file(self, interaction: Interaction, file: discord.Attachment) -> None:
         await self.run_image_check(interaction, [file], nothing_key="not_image")
 
-    async def check_image(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def check_image(self, interaction: Interaction, message: discord.Message) -> None:
         await self.run_image_check(interaction, message.attachments, nothing_key="no_images")
 
     async def run_image_check(
-        self, interaction: discord.Interaction, attachments: Sequence[discord.Attachment], *, nothing_key: str
+        self, interaction: Interaction, attachments: Sequence[discord.Attachment], *, nothing_key: str
     ) -> None:
         t = partial(replies.text, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -11,6 +11,7 @@ memory. (The child's own peak, some 140 MB at 100,000 records, lasts the few sec
 from __future__ import annotations
 
 import asyncio
+import io
 import multiprocessing
 import pickle
 import sqlite3
@@ -86,7 +87,7 @@ class _Saver(pickle.Pickler):
 
 
 class _Loader(pickle.Unpickler):
-    def __init__(self, fh: BinaryIO, buffers: BinaryIO) -> None:
+    def __init__(self, fh: BinaryIO, buffers: io.BufferedReader) -> None:
         super().__init__(fh)
         self.buffers = buffers
 

@@ -9,11 +9,15 @@ button and modal checks ``require_curator`` on our side.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
+
+if TYPE_CHECKING:
+    from bot.client import Interaction
 
 from bot import replies
 from bot.checks import require_curator
@@ -55,11 +59,9 @@ class Draft:
 class DraftOwner(Protocol):
     async def check_draft(self, draft: Draft) -> tuple[dict[str, Any] | None, list[RecordError]]: ...
 
-    async def save_draft(
-        self, interaction: discord.Interaction, view: DraftView, record: dict[str, Any]
-    ) -> None: ...
+    async def save_draft(self, interaction: Interaction, view: DraftView, record: dict[str, Any]) -> None: ...
 
-    async def leave_draft(self, interaction: discord.Interaction, view: DraftView) -> None: ...
+    async def leave_draft(self, interaction: Interaction, view: DraftView) -> None: ...
 
 
 def labels(t: Any) -> dict[str, str]:
@@ -67,7 +69,7 @@ def labels(t: Any) -> dict[str, str]:
     return {name: t(f"disclosures.form.{name}") for name in forms.FORM_ORDER}
 
 
-def _t(interaction: discord.Interaction) -> Any:
+def _t(interaction: Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
@@ -92,11 +94,11 @@ class DraftView(ErrorReportingView):
         if draft.stored is not None:  # an existing record keeps its id
             self.remove_item(self.change_id)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         await require_curator(interaction)
         return True
 
-    async def show(self, interaction: discord.Interaction, *, edit: bool = True) -> None:
+    async def show(self, interaction: Interaction, *, edit: bool = True) -> None:
         """Answer with the draft: every problem, or the record as members will see it."""
         t = _t(interaction)
         record, problems = await self.owner.check_draft(self.draft)
@@ -130,19 +132,19 @@ class DraftView(ErrorReportingView):
             await replies.ephemeral(interaction, clip(content, 2000), embed=embed, view=self)
 
     @discord.ui.button(label="Facts…", style=discord.ButtonStyle.primary)
-    async def facts(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def facts(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await interaction.response.send_modal(FactsModal(self, _t(interaction)))
 
     @discord.ui.button(label="Text…", style=discord.ButtonStyle.primary)
-    async def text(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def text(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await interaction.response.send_modal(TextModal(self, _t(interaction)))
 
     @discord.ui.button(label="Change id…", style=discord.ButtonStyle.secondary)
-    async def change_id(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def change_id(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await interaction.response.send_modal(IdModal(self, _t(interaction)))
 
     @discord.ui.button(label="Publish", style=discord.ButtonStyle.success)
-    async def save(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def save(self, interaction: Interaction, _: discord.ui.Button) -> None:
         record, _problems = await self.owner.check_draft(self.draft)
         if record is None:
             await self.show(interaction)
@@ -150,7 +152,7 @@ class DraftView(ErrorReportingView):
         await self.owner.save_draft(interaction, self, record)
 
     @discord.ui.button(label="Back", style=discord.ButtonStyle.secondary)
-    async def leave(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def leave(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self.owner.leave_draft(interaction, self)
 
 
@@ -185,7 +187,7 @@ def _text_input(name: str, value: str, *, long: bool, required: bool) -> discord
     )
 
 
-class _FormModal(ErrorReportingModal):
+class _FormModal(ErrorReportingModal, ABC):
     def __init__(self, view: DraftView, t: Any, title_key: str) -> None:
         super().__init__(title=clip(t(title_key), MODAL_TITLE_LIMIT), timeout=1800)
         self.view = view
@@ -200,13 +202,14 @@ class _FormModal(ErrorReportingModal):
             )
         )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:
         await require_curator(interaction)
         self.view.draft.update(self.typed())
         await self.view.show(interaction)
 
+    @abstractmethod
     def typed(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The boxes' values as the draft holds them."""
 
 
 class FactsModal(_FormModal):

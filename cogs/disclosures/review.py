@@ -8,6 +8,7 @@ shows the next item instead.
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -17,27 +18,28 @@ import discord
 
 from bot import replies
 from bot.errors import BadInput
-from bot.text import clean_input, clip
+from bot.text import clean_input, clip, escape_markdown
 from cogs.disclosures import forms, submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.embeds import submission_embed
+from cogs.disclosures.mixins import MixinMeta
 from cogs.disclosures.record_form import Draft, DraftView
 from cogs.disclosures.views import OneFieldModal, ReviewView
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
-    from cogs.disclosures.search import TitleIndex
+    from bot.client import Interaction
+    from cogs.disclosures.records import RecordError
 
 log = logging.getLogger(__name__)
 
 CLOSEST_ON_CARD = 3  # existing records shown on a new submission's card
 
 
-def _t(interaction: discord.Interaction) -> Any:
+def _t(interaction: Interaction) -> Any:
     return partial(replies.text, interaction)
 
 
-def curator(interaction: discord.Interaction) -> Actor:
+def curator(interaction: Interaction) -> Actor:
     """The acting curator, for the audit trail (who, as what, from which server)."""
     return Actor(interaction.user.id, "curator", interaction.guild_id)
 
@@ -46,22 +48,32 @@ def this_year() -> str:
     return str(datetime.now(UTC).year)
 
 
-class ReviewQueue:
-    """The queue card and the decisions taken on it (approve through the record form, reject, merge)."""
+class ReviewQueue(MixinMeta):
+    """The queue card and the decisions taken on it (approve through the record form, reject, merge).
 
-    bot: Haikei
-    index: TitleIndex
+    The cog provides the record form's owner (``DraftOwner``: checking, saving and leaving a draft) and the
+    name of the server a submission came from."""
 
-    async def record_or_404(self, record_id: str) -> dict[str, Any]:  # provided by the cog
-        raise NotImplementedError
+    @abstractmethod
+    def server_name(self, submission: dict[str, Any]) -> str | None:
+        """The name of the server ``submission`` came from, when Haikei is still in it."""
 
-    def server_name(self, submission: dict[str, Any]) -> str | None:  # provided by the cog
-        raise NotImplementedError
+    @abstractmethod
+    async def check_draft(self, draft: Draft) -> tuple[dict[str, Any] | None, list[RecordError]]:
+        """The record the draft makes, or None and its problems."""
+
+    @abstractmethod
+    async def save_draft(self, interaction: Interaction, view: DraftView, record: dict[str, Any]) -> None:
+        """Publish (a submission's draft) or save (an edit) ``record``."""
+
+    @abstractmethod
+    async def leave_draft(self, interaction: Interaction, view: DraftView) -> None:
+        """Back to the queue card, or nothing changed."""
 
     # ----- the card -----------------------------------------------------------------------
     async def show_queue(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         *,
         after_id: int,
         edit: bool,
@@ -108,15 +120,14 @@ class ReviewQueue:
         if row["kind"] != "new" or not row.get("title"):
             return []
         found = [(m.title, m.record_id) for m in self.index.suggest(row["title"], limit=CLOSEST_ON_CARD)]
-        similar = row.get("similar_record_id")
-        title = self.index.title_of(similar) if similar else None
-        if title and similar not in {record_id for _, record_id in found}:
-            found.append((title, similar))
+        similar: str | None = row.get("similar_record_id")
+        if similar and similar not in {record_id for _, record_id in found}:
+            title = self.index.title_of(similar)
+            if title:
+                found.append((title, similar))
         return found
 
-    def decided_note(
-        self, interaction: discord.Interaction, submission_id: int, row: dict[str, Any] | None
-    ) -> str:
+    def decided_note(self, interaction: Interaction, submission_id: int, row: dict[str, Any] | None) -> str:
         """Who decided a submission already, and when (or that it is gone)."""
         t = _t(interaction)
         if row is None or row["state"] == "pending":
@@ -135,7 +146,7 @@ class ReviewQueue:
         return t(f"disclosures.review.decided.{row['state']}", submission=submission_id, who=who, when=when)
 
     async def still_pending(
-        self, interaction: discord.Interaction, submission: dict[str, Any], view: discord.ui.View
+        self, interaction: Interaction, submission: dict[str, Any], view: discord.ui.View
     ) -> bool:
         """True if the item can still be decided; otherwise the card says who decided it and moves on."""
         row = await self.bot.db.run(submissions.get, submission["id"])
@@ -147,7 +158,7 @@ class ReviewQueue:
 
     async def decide(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         view: discord.ui.View,
         decide: Callable[..., Any],
         submission: dict[str, Any],
@@ -167,7 +178,7 @@ class ReviewQueue:
 
     # ----- decisions ----------------------------------------------------------------------
     async def review_approve(
-        self, interaction: discord.Interaction, submission: dict[str, Any], view: discord.ui.View
+        self, interaction: Interaction, submission: dict[str, Any], view: discord.ui.View
     ) -> None:
         """Turn the card into the record form: prefilled from the record (correction) or the submission."""
         if not await self.still_pending(interaction, submission, view):
@@ -178,11 +189,9 @@ class ReviewQueue:
             draft = Draft(forms.render(stored), this_year(), stored=stored, submission=submission)
         else:
             draft = Draft(forms.draft(submission, this_year()), this_year(), submission=submission)
-        await DraftView(self, draft, _t(interaction)).show(interaction)  # type: ignore[arg-type]
+        await DraftView(self, draft, _t(interaction)).show(interaction)
 
-    async def publish(
-        self, interaction: discord.Interaction, view: DraftView, record: dict[str, Any]
-    ) -> None:
+    async def publish(self, interaction: Interaction, view: DraftView, record: dict[str, Any]) -> None:
         """Publish the drafted record for its submission, then show the next item in place."""
         submission = view.draft.submission
         assert submission is not None
@@ -194,7 +203,7 @@ class ReviewQueue:
         )
         note = _t(interaction)(
             "disclosures.review.approved",
-            title=discord.utils.escape_markdown(record["title"]),
+            title=escape_markdown(record["title"]),
             id=record["id"],
             submission=submission["id"],
         )
@@ -202,13 +211,13 @@ class ReviewQueue:
         await self.notify_submitter(submission, "disclosures.dm.approved", title=record["title"])
 
     async def review_reject(
-        self, interaction: discord.Interaction, submission: dict[str, Any], view: discord.ui.View
+        self, interaction: Interaction, submission: dict[str, Any], view: discord.ui.View
     ) -> None:
         if not await self.still_pending(interaction, submission, view):
             return
         t = _t(interaction)
 
-        async def done(inter: discord.Interaction, typed: str) -> None:
+        async def done(inter: Interaction, typed: str) -> None:
             reason = clean_input(typed)
             if not reason:
                 raise BadInput("disclosures.errors.empty_field", field=t("disclosures.review.reject_reason"))
@@ -224,13 +233,13 @@ class ReviewQueue:
         await interaction.response.send_modal(modal)
 
     async def review_merge(
-        self, interaction: discord.Interaction, submission: dict[str, Any], view: discord.ui.View
+        self, interaction: Interaction, submission: dict[str, Any], view: discord.ui.View
     ) -> None:
         if not await self.still_pending(interaction, submission, view):
             return
         t = _t(interaction)
 
-        async def done(inter: discord.Interaction, target_id: str) -> None:
+        async def done(inter: Interaction, target_id: str) -> None:
             target = await self.record_or_404(clean_input(target_id, one_line=True))
             if not await self.decide(inter, view, submissions.merge, submission, target["id"]):
                 return
@@ -239,7 +248,7 @@ class ReviewQueue:
             note = t(
                 "disclosures.review.merged",
                 submission=submission["id"],
-                title=discord.utils.escape_markdown(merged["title"]),
+                title=escape_markdown(merged["title"]),
                 id=merged["id"],
             )
             await self.show_queue(inter, after_id=submission["id"], edit=True, note=note, replacing=view)

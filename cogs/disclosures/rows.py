@@ -98,11 +98,11 @@ def tables(records: Sequence[dict[str, Any]]) -> Tables:
             normalised, words = _company_forms(c["name"])
             company_rows.append((k, record_id, c["name"], normalised, c["role"], i))
             company_words.append(words)
-        use_rows += [(k, record_id, use) for use in record["ai_uses"]]
-        source_rows += [
+        use_rows.extend((k, record_id, use) for use in record["ai_uses"])
+        source_rows.extend(
             (k, record_id, i, s["url"], s.get("publisher"), s.get("title"), s.get("date"))
             for i, s in enumerate(record["sources"])
-        ]
+        )
         search_rows.append(
             (k, record_id, " ".join(title_words), " ".join(company_words), search_text(record["summary"]))
         )

@@ -11,7 +11,7 @@ migrations = Migrations("disclosures")
 
 @migrations(name="0001_records")
 def _records(db: Database) -> None:
-    db["disclosure_records"].create(
+    db.table("disclosure_records").create(
         {
             "id": str,
             "title": str,
@@ -32,30 +32,32 @@ def _records(db: Database) -> None:
         not_null={"title", "medium", "date", "disclosure", "summary", "confidence", "state"},
         defaults={"state": "published"},
     )
-    db["disclosure_records"].create_index(["state", "created_at"])
-    db["disclosure_records"].create_index(["year"])
+    db.table("disclosure_records").create_index(["state", "created_at"])
+    db.table("disclosure_records").create_index(["year"])
     fk = [("record_id", "disclosure_records", "id")]
-    db["disclosure_titles"].create(
+    db.table("disclosure_titles").create(
         {"id": int, "record_id": str, "position": int, "title": str, "language": str},
         pk="id",
         foreign_keys=fk,
         not_null={"record_id", "title"},
     )
-    db["disclosure_titles"].create_index(["record_id"])
-    db["disclosure_companies"].create(
+    db.table("disclosure_titles").create_index(["record_id"])
+    db.table("disclosure_companies").create(
         {"id": int, "name": str, "name_key": str}, pk="id", not_null={"name", "name_key"}
     )
-    db["disclosure_companies"].create_index(["name"], unique=True)
-    db["disclosure_companies"].create_index(["name_key"])
-    db["disclosure_record_companies"].create(
+    db.table("disclosure_companies").create_index(["name"], unique=True)
+    db.table("disclosure_companies").create_index(["name_key"])
+    db.table("disclosure_record_companies").create(
         {"record_id": str, "company_id": int, "role": str, "position": int},
         pk=("record_id", "company_id", "role"),
         foreign_keys=[*fk, ("company_id", "disclosure_companies", "id")],
     )
-    db["disclosure_record_companies"].create_index(["company_id"])
-    db["disclosure_ai_uses"].create({"record_id": str, "use": str}, pk=("record_id", "use"), foreign_keys=fk)
-    db["disclosure_ai_uses"].create_index(["use"])
-    db["disclosure_sources"].create(
+    db.table("disclosure_record_companies").create_index(["company_id"])
+    db.table("disclosure_ai_uses").create(
+        {"record_id": str, "use": str}, pk=("record_id", "use"), foreign_keys=fk
+    )
+    db.table("disclosure_ai_uses").create_index(["use"])
+    db.table("disclosure_sources").create(
         {
             "id": int,
             "record_id": str,
@@ -69,16 +71,16 @@ def _records(db: Database) -> None:
         foreign_keys=fk,
         not_null={"record_id", "url"},
     )
-    db["disclosure_sources"].create_index(["record_id"])
+    db.table("disclosure_sources").create_index(["record_id"])
 
 
 @migrations(name="0002_search")
 def _search(db: Database) -> None:
     """One denormalised row per record (normalised words), indexed by FTS5 and kept in step by triggers."""
-    db["disclosure_search"].create(
+    db.table("disclosure_search").create(
         {"record_id": str, "titles": str, "companies": str, "summary": str}, pk="record_id"
     )
-    db["disclosure_search"].enable_fts(
+    db.table("disclosure_search").enable_fts(
         ["titles", "companies", "summary"],
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
@@ -87,7 +89,7 @@ def _search(db: Database) -> None:
 
 @migrations(name="0003_audit_and_queue")
 def _audit_and_queue(db: Database) -> None:
-    db["disclosure_audit"].create(
+    db.table("disclosure_audit").create(
         {
             "id": int,
             "at": str,
@@ -102,8 +104,8 @@ def _audit_and_queue(db: Database) -> None:
         pk="id",
         not_null={"at", "action"},
     )
-    db["disclosure_audit"].create_index(["record_id", "id"])
-    db["disclosure_submissions"].create(
+    db.table("disclosure_audit").create_index(["record_id", "id"])
+    db.table("disclosure_submissions").create(
         {
             "id": int,
             "kind": str,  # new / correction
@@ -126,8 +128,8 @@ def _audit_and_queue(db: Database) -> None:
         pk="id",
         not_null={"kind", "submitter_id", "state", "created_at"},
     )
-    db["disclosure_submissions"].create_index(["state", "id"])
-    db["disclosure_meta"].create({"key": str, "value": str}, pk="key")
+    db.table("disclosure_submissions").create_index(["state", "id"])
+    db.table("disclosure_meta").create({"key": str, "value": str}, pk="key")
 
 
 @migrations(name="0004_curators")
@@ -166,7 +168,7 @@ def _records_at_scale(db: Database) -> None:
       tier of a search, reads only title words (the full index would go through every row holding the words
       anywhere to find the few with them in a title). Kept in step with ``disclosure_search`` by triggers.
     """
-    db["disclosure_titles"].add_column("norm", str)
+    db.table("disclosure_titles").add_column("norm", str)
     db.conn.executemany(
         "UPDATE disclosure_titles SET norm = ? WHERE id = ?",
         [
@@ -174,14 +176,14 @@ def _records_at_scale(db: Database) -> None:
             for row_id, title in db.execute("SELECT id, title FROM disclosure_titles")
         ],
     )
-    db["disclosure_audit_items"].create(
+    db.table("disclosure_audit_items").create(
         {"entry_id": int, "record_id": str, "change": str, "before": str, "after": str},
         pk=("entry_id", "record_id"),
         foreign_keys=[("entry_id", "disclosure_audit", "id")],
         not_null={"change"},
     )
-    db["disclosure_audit_items"].create_index(["record_id", "entry_id"])
-    db["disclosure_records"].create_index(["state", "date", "id"])
+    db.table("disclosure_audit_items").create_index(["record_id", "entry_id"])
+    db.table("disclosure_records").create_index(["state", "date", "id"])
     for statement in TITLES_FTS:  # one statement at a time: executescript would commit the step halfway
         db.execute(statement)
 

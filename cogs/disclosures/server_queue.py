@@ -17,7 +17,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot import replies
-from bot.checks import moderator_only, staff_group
+from bot.checks import guild_id_of, moderator_only, staff_group
 from bot.errors import NotFound, UserFacingError
 from bot.options import RowId
 from bot.text import plain
@@ -25,7 +25,6 @@ from bot.ui.paginator import Paginator
 from cogs.disclosures import submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.embeds import list_pages, submission_lines
-from cogs.disclosures.english import ENGLISH
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -45,12 +44,12 @@ class ServerSubmissions(commands.Cog):
     def __init__(self, bot: Haikei) -> None:
         self.bot = bot
 
-    group = staff_group("submissions", ENGLISH["cmd.submissions.description"])
+    group = staff_group("submissions", "AI-disclosure submissions made from this server (moderators)")
 
-    @group.command(name="list", description=ENGLISH["cmd.submissions.list.description"])
+    @group.command(name="list", description="What members of this server submitted, and where each stands")
     @moderator_only()
     async def list_submissions(self, interaction: discord.Interaction) -> None:
-        rows = await self.bot.db.run(submissions.of_guild, interaction.guild_id)
+        rows = await self.bot.db.run(submissions.of_guild, guild_id_of(interaction))
         t = _t(interaction)
         if not rows:
             await replies.ephemeral(interaction, t("disclosures.server.empty"))
@@ -59,22 +58,23 @@ class ServerSubmissions(commands.Cog):
         pages = list_pages(t("disclosures.server.title", count=len(rows)), lines, t)
         await Paginator(interaction.user.id, pages).start(interaction, ephemeral=True)
 
-    @group.command(name="withdraw", description=ENGLISH["cmd.submissions.withdraw.description"])
-    @app_commands.describe(submission=ENGLISH["cmd.submissions.withdraw.submission.description"])
+    @group.command(
+        name="withdraw", description="Withdraw a pending submission made from this server (spam, mistakes)"
+    )
+    @app_commands.describe(submission="The submission number")
     @moderator_only()
     async def withdraw(self, interaction: discord.Interaction, submission: RowId) -> None:
-        actor = Actor(interaction.user.id, "moderator", interaction.guild_id)
+        guild_id = guild_id_of(interaction)
+        actor = Actor(interaction.user.id, "moderator", guild_id)
         try:
             row = await self.bot.db.run(
-                partial(submissions.withdraw, guild_id=interaction.guild_id, actor=actor), submission
+                partial(submissions.withdraw, guild_id=guild_id, actor=actor), submission
             )
         except submissions.AlreadyDecided:
             raise UserFacingError("disclosures.server.already", id=submission) from None
         if row is None:
             raise NotFound("disclosures.server.not_found", id=submission)
-        log.info(
-            "Submission %s withdrawn by moderator %s of guild %s", submission, actor.id, interaction.guild_id
-        )
+        log.info("Submission %s withdrawn by moderator %s of guild %s", submission, actor.id, guild_id)
         await replies.ephemeral(interaction, _t(interaction)("disclosures.server.withdrawn", id=submission))
 
     @withdraw.autocomplete("submission")

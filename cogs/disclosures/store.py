@@ -231,9 +231,12 @@ class _Import:
         for position, record_id, record in entries:
             record = record or given.get(position)
             before = old.get(record_id)
-            if before is not None and (self.only_missing or portable(before) == portable(record)):
-                report.unchanged.append(record_id)
-                continue
+            if before is not None:
+                if record is None:  # never: ``given`` holds the new version of every stored record
+                    raise RuntimeError(f"record {record_id!r}: the new version is missing")
+                if self.only_missing or portable(before) == portable(record):
+                    report.unchanged.append(record_id)
+                    continue
             keep.add(position)
             if record is not None:
                 kept.append(record)
@@ -244,7 +247,7 @@ class _Import:
             else:
                 report.updated += 1
                 replace.append(record_id)
-                copies = (json.dumps(portable(r), ensure_ascii=False) for r in (before, record))
+                copies = (json.dumps(portable(r), ensure_ascii=False) for r in (before, record or {}))
                 items.append((record_id, "update", *copies))
         if not keep:
             return
@@ -356,4 +359,4 @@ def get_meta(db: Database, key: str) -> str | None:
 
 def set_meta(db: Database, key: str, value: str) -> None:
     with db.conn:
-        db["disclosure_meta"].upsert({"key": key, "value": value}, pk="key")
+        db.table("disclosure_meta").upsert({"key": key, "value": value}, pk="key")

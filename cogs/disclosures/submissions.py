@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from bot.db import inserted_id
 from cogs.disclosures.audit import Actor, add_audit, now_iso
 from cogs.disclosures.records import guess_language, validate_record
 from cogs.disclosures.store import get_record, portable, write_audited
@@ -49,9 +50,8 @@ def create(
     if kind not in KINDS:
         raise ValueError(kind)
     with db.conn:
-        submission_id = int(
-            db.table("disclosure_submissions")
-            .insert(
+        submission_id = inserted_id(
+            db.table("disclosure_submissions").insert(
                 {
                     "kind": kind,
                     "record_id": record_id,
@@ -69,7 +69,6 @@ def create(
                     "created_at": now_iso(),
                 }
             )
-            .last_pk
         )
         add_audit(
             db,

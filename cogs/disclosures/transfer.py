@@ -273,7 +273,7 @@ def write_records(path: Path, records: Iterable[dict[str, Any]], *, version: str
                 count += 1
             fh.write(f"\n{indent[2:]}]" + ("\n}\n" if version is not None else "\n"))
         else:
-            writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+            writer: csv.DictWriter[str] = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             writer.writeheader()
             for record in records:
                 row = {k: record.get(k) for k in CSV_COLUMNS}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -11,68 +10,57 @@ import discord
 
 from bot import replies
 from bot.checks import require_curator
-from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError, reports_errors
+from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError
 from bot.text import clip
+from bot.ui.persistent import Persistent, text
 
 if TYPE_CHECKING:
+    from bot.client import Interaction
     from cogs.disclosures.cog import Disclosures
+    from cogs.disclosures.contributions import Contributions
     from cogs.disclosures.review import ReviewQueue
 
 log = logging.getLogger(__name__)
 
 MODAL_TITLE_LIMIT = 45
 LABEL_LIMIT = 45
-ID_RE = r"[a-z0-9][a-z0-9-]{1,79}"
+RECORD_ID = text(r"[a-z0-9][a-z0-9-]{1,79}")
 
 
-def _cog(interaction: discord.Interaction) -> Disclosures:
-    cog = interaction.client.get_cog("Disclosures")  # type: ignore[attr-defined]
-    if cog is None:
+def _cog(interaction: Interaction) -> Disclosures:
+    from cogs.disclosures.cog import Disclosures  # imported here: the cog imports this module
+
+    cog = interaction.client.get_cog("Disclosures")
+    if not isinstance(cog, Disclosures):
         raise UserFacingError("errors.unexpected")
     return cog
 
 
-class SourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:src:(?P<id>{ID_RE})"):
+class SourcesButton(Persistent[discord.ui.Button], custom_id="disc:src:{record_id}", record_id=RECORD_ID):
     """'All sources' under a record: an ephemeral, paged list (works after restarts)."""
+
+    record_id: str
 
     def __init__(self, record_id: str, label: str = "All sources") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"disc:src:{record_id}"
-            )
+            discord.ui.Button(label=label, style=discord.ButtonStyle.secondary), record_id=record_id
         )
-        self.record_id = record_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> SourcesButton:
-        return cls(match["id"], item.label or "All sources")
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: Interaction) -> None:
         await _cog(interaction).send_sources(interaction, self.record_id)
 
 
-class CorrectButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"disc:fix:(?P<id>{ID_RE})"):
+class CorrectButton(Persistent[discord.ui.Button], custom_id="disc:fix:{record_id}", record_id=RECORD_ID):
     """'Suggest a correction' under a record: opens a modal that queues a correction for review."""
+
+    record_id: str
 
     def __init__(self, record_id: str, label: str = "Suggest a correction") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"disc:fix:{record_id}"
-            )
+            discord.ui.Button(label=label, style=discord.ButtonStyle.secondary), record_id=record_id
         )
-        self.record_id = record_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> CorrectButton:
-        return cls(match["id"], item.label or "Suggest a correction")
-
-    @reports_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: Interaction) -> None:
         await _cog(interaction).open_correction(interaction, self.record_id)
 
 
@@ -99,7 +87,7 @@ def _input(
 class SubmitModal(ErrorReportingModal):
     """A member's new record: title, companies, AI use, sources, notes."""
 
-    def __init__(self, cog: Disclosures, t: Callable[..., str], **defaults: str) -> None:
+    def __init__(self, cog: Contributions, t: Callable[..., str], **defaults: str) -> None:
         super().__init__(title=clip(t("disclosures.submit.modal_title"), MODAL_TITLE_LIMIT))
         self.cog = cog
         self.work = _input(
@@ -130,7 +118,7 @@ class SubmitModal(ErrorReportingModal):
         for item in (self.work, self.companies, self.uses, self.sources, self.notes):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:
         await self.cog.receive_submission(
             interaction,
             title=self.work.value,
@@ -145,7 +133,7 @@ class CorrectionModal(ErrorReportingModal):
     """A member's correction to a published record."""
 
     def __init__(
-        self, cog: Disclosures, t: Callable[..., str], record_id: str, *, what: str = "", sources: str = ""
+        self, cog: Contributions, t: Callable[..., str], record_id: str, *, what: str = "", sources: str = ""
     ) -> None:
         super().__init__(title=clip(t("disclosures.correct.modal_title"), MODAL_TITLE_LIMIT))
         self.cog = cog
@@ -161,7 +149,7 @@ class CorrectionModal(ErrorReportingModal):
         self.add_item(self.what)
         self.add_item(self.sources)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:
         await self.cog.receive_correction(
             interaction, self.record_id, what=self.what.value, sources=self.sources.value
         )
@@ -171,7 +159,7 @@ class ResemblanceView(ErrorReportingView):
     """'This looks like an existing record': the member may still submit, or cancel."""
 
     def __init__(
-        self, owner_id: int, t: Callable[..., str], submit: Callable[[discord.Interaction], Awaitable[None]]
+        self, owner_id: int, t: Callable[..., str], submit: Callable[[Interaction], Awaitable[None]]
     ) -> None:
         super().__init__(timeout=600)
         self.owner_id = owner_id
@@ -179,18 +167,18 @@ class ResemblanceView(ErrorReportingView):
         self.anyway.label = clip(t("disclosures.button.submit_anyway"), 80)
         self.cancel.label = clip(t("disclosures.button.cancel"), 80)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.user.id != self.owner_id:
             raise UserFacingError("errors.not_yours")
         return True
 
     @discord.ui.button(label="Submit anyway", style=discord.ButtonStyle.primary)
-    async def anyway(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def anyway(self, interaction: Interaction, _: discord.ui.Button) -> None:
         self.stop()
         await self._submit(interaction)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def cancel(self, interaction: Interaction, _: discord.ui.Button) -> None:
         self.stop()
         await interaction.response.edit_message(
             content=replies.text(interaction, "disclosures.submit.cancelled"), embed=None, view=None
@@ -200,21 +188,19 @@ class ResemblanceView(ErrorReportingView):
 class ReopenFormView(ErrorReportingView):
     """After a form's problems are listed: reopen the same form with what was typed."""
 
-    def __init__(
-        self, owner_id: int, label: str, reopen: Callable[[discord.Interaction], Awaitable[None]]
-    ) -> None:
+    def __init__(self, owner_id: int, label: str, reopen: Callable[[Interaction], Awaitable[None]]) -> None:
         super().__init__(timeout=1800)
         self.owner_id = owner_id
         self._reopen = reopen
         self.again.label = clip(label, 80)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.user.id != self.owner_id:
             raise UserFacingError("errors.not_yours")
         return True
 
     @discord.ui.button(label="Reopen the form", style=discord.ButtonStyle.primary)
-    async def again(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def again(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self._reopen(interaction)
 
 
@@ -225,7 +211,7 @@ class OneFieldModal(ErrorReportingModal):
         self,
         title: str,
         label: str,
-        done: Callable[[discord.Interaction, str], Awaitable[None]],
+        done: Callable[[Interaction, str], Awaitable[None]],
         *,
         default: str = "",
         max_length: int = 500,
@@ -237,7 +223,7 @@ class OneFieldModal(ErrorReportingModal):
         self.field.custom_id = "value"
         self.add_item(self.field)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:
         await require_curator(interaction)
         await self._done(interaction, self.field.value)
 
@@ -259,22 +245,22 @@ class ReviewView(ErrorReportingView):
             button.label = clip(t(f"disclosures.button.{key}"), 80)
             button.custom_id = f"disc:review:{key}:{submission['id']}"
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         await require_curator(interaction)
         return True
 
     @discord.ui.button(label="Approve", style=discord.ButtonStyle.success)
-    async def approve(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def approve(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self.cog.review_approve(interaction, self.submission, self)
 
     @discord.ui.button(label="Reject", style=discord.ButtonStyle.danger)
-    async def reject(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def reject(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self.cog.review_reject(interaction, self.submission, self)
 
     @discord.ui.button(label="Merge", style=discord.ButtonStyle.secondary)
-    async def merge(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def merge(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self.cog.review_merge(interaction, self.submission, self)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def skip(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def skip(self, interaction: Interaction, _: discord.ui.Button) -> None:
         await self.cog.show_queue(interaction, after_id=self.submission["id"], edit=True, replacing=self)

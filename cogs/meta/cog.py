@@ -12,8 +12,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__, guild_settings
-from bot.checks import moderator_only, staff_group
+from bot.checks import guild_id_of, moderator_only, staff_group
 from bot.embeds import FIELD_LIMIT
+from bot.hooks import AboutCounts, ConfigFields, hooks_of
 from bot.i18n import language_of
 from bot.replies import ephemeral, link_commands, send, text
 from cogs.meta.help_text import group_lines, pack_lines
@@ -105,11 +106,8 @@ class Meta(commands.Cog):
             name=text(interaction, "about.latency"),
             value=latency_lines(self.bot.latencies, text(interaction, "about.latency_pending")),
         )
-        for cog in self.bot.cogs.values():
-            counts = getattr(cog, "about_counts", None)
-            if counts is None:
-                continue
-            for key, value in (await counts()).items():
+        for cog in hooks_of(self.bot, AboutCounts):
+            for key, value in (await cog.about_counts()).items():
                 embed.add_field(name=text(interaction, key), value=f"{value:,}")
         links = [
             text(interaction, key, url=url)
@@ -131,8 +129,10 @@ class Meta(commands.Cog):
     @app_commands.describe(role="Members with this role can use moderator commands")
     @moderator_only()
     async def config_modrole(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self.bot.db.run(guild_settings.set_role, interaction.guild_id, "mod_role_id", role.id)
-        log.info("Guild %s set moderator role %s (by %s)", interaction.guild_id, role.id, interaction.user.id)
+        await self.bot.db.run(guild_settings.set_role, guild_id_of(interaction), "mod_role_id", role.id)
+        log.info(
+            "Guild %s set moderator role %s (by %s)", guild_id_of(interaction), role.id, interaction.user.id
+        )
         await ephemeral(interaction, text(interaction, "config.modrole.done", role=role.mention))
 
     @config.command(name="pollers", description="Let members with this role create polls (or clear it)")
@@ -142,7 +142,7 @@ class Meta(commands.Cog):
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         await self.bot.db.run(
-            guild_settings.set_role, interaction.guild_id, "poller_role_id", role.id if role else None
+            guild_settings.set_role, guild_id_of(interaction), "poller_role_id", role.id if role else None
         )
         if role is None:
             await ephemeral(interaction, text(interaction, "config.pollers.cleared"))
@@ -152,7 +152,7 @@ class Meta(commands.Cog):
     @config.command(name="show", description="Show this server's Haikei settings")
     @moderator_only()
     async def config_show(self, interaction: discord.Interaction) -> None:
-        row = await self.bot.db.run(guild_settings.get, interaction.guild_id)
+        row = await self.bot.db.run(guild_settings.get, guild_id_of(interaction))
         none = text(interaction, "config.show.none")
         embed = discord.Embed(title=text(interaction, "config.show.title"), colour=EMBED_COLOUR)
         embed.add_field(
@@ -163,9 +163,7 @@ class Meta(commands.Cog):
             name=text(interaction, "config.show.pollers"),
             value=f"<@&{row['poller_role_id']}>" if row["poller_role_id"] else none,
         )
-        for cog in self.bot.cogs.values():
-            extra = getattr(cog, "config_fields", None)
-            if extra is not None:
-                for name_key, value in await extra(interaction.guild_id, interaction.locale):
-                    embed.add_field(name=text(interaction, name_key), value=value or none, inline=False)
+        for cog in hooks_of(self.bot, ConfigFields):
+            for name_key, value in await cog.config_fields(guild_id_of(interaction), interaction.locale):
+                embed.add_field(name=text(interaction, name_key), value=value or none, inline=False)
         await ephemeral(interaction, embed=embed)

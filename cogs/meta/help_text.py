@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from discord import app_commands
 
+from bot.hooks import feature_of
 from bot.text import clip
 
 
@@ -33,8 +34,7 @@ def group_lines(
     groups: dict[str, list[HelpLine]] = {}
     slash = [c for c in commands if not isinstance(c, app_commands.ContextMenu)]
     for command in walk(slash):
-        binding = command.binding
-        feature = getattr(binding, "feature_key", None) or "meta"
+        feature = feature_of(command.binding)
         groups.setdefault(feature, []).append(HelpLine(command.qualified_name, describe(command)))
     return groups
 

@@ -30,7 +30,7 @@ class Cast:
     """A member's vote: insert their ballot, or replace the one they cast before."""
 
     poll_id: int
-    guild_id: int | None
+    guild_id: int
     voter: Voter
     choices: Choices
     role_ids: tuple[int, ...]
@@ -48,6 +48,21 @@ Request = Cast | Removal
 CastResult = tuple[VoteOutcome, Poll | None, Choices | None]  # (outcome, poll, the ballot as stored)
 RemovalResult = tuple[Poll | None, bool | None]  # (poll, whether there was a ballot; None: can't tell)
 Result = CastResult | RemovalResult
+
+
+def cast_result(result: Result) -> CastResult:
+    """The result of a :class:`Cast` (as typed: a cast's result is a triple, a removal's a pair)."""
+    if len(result) != 3:
+        raise TypeError("a vote's result was expected, not a removal's")
+    return result
+
+
+def removal_result(result: Result) -> RemovalResult:
+    """The result of a :class:`Removal`."""
+    if len(result) != 2:
+        raise TypeError("a removal's result was expected, not a vote's")
+    return result
+
 
 UPSERT = """INSERT INTO ballots (poll_id, voter_key, user_id, user_name, choices, voted_at)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -155,7 +170,7 @@ def cast_vote(
     db: Database,
     keys: BallotKeys,
     poll_id: int,
-    guild_id: int | None,
+    guild_id: int,
     voter: Voter,
     choices: Choices,
     member_role_ids: Sequence[int],
@@ -164,7 +179,7 @@ def cast_vote(
     result = write_ballots(db, keys, [Cast(poll_id, guild_id, voter, choices, tuple(member_role_ids))])[0]
     if isinstance(result, Exception):
         raise result
-    return result  # type: ignore[return-value]
+    return cast_result(result)
 
 
 def remove_vote(db: Database, keys: BallotKeys, poll_id: int, voter: Voter) -> RemovalResult:
@@ -172,4 +187,4 @@ def remove_vote(db: Database, keys: BallotKeys, poll_id: int, voter: Voter) -> R
     result = write_ballots(db, keys, [Removal(poll_id, voter)])[0]
     if isinstance(result, Exception):
         raise result
-    return result  # type: ignore[return-value]
+    return removal_result(result)

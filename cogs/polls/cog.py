@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
-from discord.ext import commands
 
-from bot.checks import has_role_setting, is_moderator, server_only
+from bot.checks import guild_id_of, has_role_setting, is_moderator, server_only
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import RowId
 from bot.replies import ephemeral, send, text
@@ -24,7 +23,8 @@ from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.chart import result_chart
 from cogs.polls.creation import CreateRequest, OptionsModal, create_poll
 from cogs.polls.live import LiveUpdater
-from cogs.polls.manage import PollLookup, PollManagement, bad_input
+from cogs.polls.lookup import PollLookup
+from cogs.polls.manage import PollManagement, bad_input
 from cogs.polls.model import tally
 from cogs.polls.options import validate_question
 from cogs.polls.problems import InputProblem
@@ -37,7 +37,7 @@ from cogs.polls.views import DYNAMIC_ITEMS
 from cogs.polls.voting import Voting, check_results_visible
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
+    from bot.client import Haikei, Interaction
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ METHOD_CHOICES = [
 ]
 
 
-class Polls(PollManagement, commands.Cog):
+class Polls(PollLookup, PollManagement):
     """Member polls: button voting, secret ballots, ranked choice, charts and exports."""
 
     feature_key = "polls"
@@ -124,7 +124,7 @@ class Polls(PollManagement, commands.Cog):
     @app_commands.choices(method=METHOD_CHOICES)
     async def create(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         question: app_commands.Range[str, 1, 240],
         options: app_commands.Range[str, 1, 4000] | None = None,
         method: str = "single",
@@ -150,7 +150,7 @@ class Polls(PollManagement, commands.Cog):
         if target is None or not isinstance(target, discord.abc.Messageable):
             raise BadInput("polls.errors.bad_channel")
         request = CreateRequest(
-            guild_id=interaction.guild_id or 0,
+            guild_id=guild_id_of(interaction),
             channel_id=target.id,
             question=question,
             method=Method(method),
@@ -170,8 +170,8 @@ class Polls(PollManagement, commands.Cog):
         await create_poll(self, interaction, request, options)
 
     @poll.command(name="list", description="Open polls in this server")
-    async def list_polls(self, interaction: discord.Interaction) -> None:
-        polls = await self.bot.db.run(store.open_polls, interaction.guild_id or 0)
+    async def list_polls(self, interaction: Interaction) -> None:
+        polls = await self.bot.db.run(store.open_polls, guild_id_of(interaction))
         if not polls:
             await ephemeral(interaction, text(interaction, "polls.list.empty"))
             return
@@ -200,7 +200,7 @@ class Polls(PollManagement, commands.Cog):
     )
     @app_commands.describe(poll="The poll (its number)")
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
-    async def results(self, interaction: discord.Interaction, poll: RowId) -> None:
+    async def results(self, interaction: Interaction, poll: RowId) -> None:
         found = await self.guild_poll(interaction, poll)
         await interaction.response.defer(ephemeral=True, thinking=True)
         current, ballots = await self.bot.db.run(store.poll_with_ballots, found.id)

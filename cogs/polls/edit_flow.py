@@ -64,7 +64,6 @@ async def edit_flow(
     removed = removed_options(found.options, options)
     if removal_refused(poll, bool(removed), turnout):
         raise UserFacingError("polls.errors.secret_remove", id=found.id)
-    reply: Reply
     if impact.affected:
         prompt = text(
             interaction,
@@ -77,17 +76,20 @@ async def edit_flow(
         answer = await ask(interaction, prompt[:2000])
         answered = answer.clicked or interaction
 
-        async def reply(content: str) -> None:
+        async def follow_up(content: str) -> None:
             await answered.followup.send(content[:2000], ephemeral=True)
 
+        reply: Reply = follow_up
         if not answer.value:
             await reply(text(interaction, "ui.cancelled" if answer.value is False else "ui.timed_out"))
             return
     else:
         await interaction.response.defer(ephemeral=True, thinking=True)
 
-        async def reply(content: str) -> None:
+        async def answer_deferred(content: str) -> None:
             await ephemeral(interaction, content[:2000])
+
+        reply = answer_deferred
 
     result = await cog.bot.db.run(
         edit_store.edit_poll,

@@ -1,4 +1,5 @@
-"""Poll exports as CSV text (pure): voters and choices for public polls, tallies only for secret ballots."""
+"""Poll exports as CSV text (pure: rows in, text out, no database): voters and choices for public polls,
+tallies only for secret ballots."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from cogs.polls.model import Poll, describe_choices, known_choices
-from cogs.polls.store import BallotRow
 from cogs.polls.tally import RunoffResult, Totals
+
+if TYPE_CHECKING:
+    from cogs.polls.store import BallotRow  # the rows' type only: nothing here reads the database
 
 
 def _safe_cell(value: str) -> str:

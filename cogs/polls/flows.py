@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import functools
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,13 +15,15 @@ from cogs.polls.summary import Text
 from cogs.polls.tally import MAX_SCORE
 
 if TYPE_CHECKING:
+    from bot.client import Interaction
     from cogs.polls.voting import Voting
 
 FLOW_TIMEOUT = 900.0
 
 
-class BallotFlow(ErrorReportingView):
-    """Common parts: the poll, the translator, Confirm / Start over, and submitting the finished ballot."""
+class BallotFlow(ErrorReportingView, ABC):
+    """Common parts: the poll, the translator, Confirm / Start over, and submitting the finished ballot; each
+    kind of ballot provides the abstract methods."""
 
     def __init__(self, voting: Voting, poll: Poll, t: Text) -> None:
         super().__init__(timeout=FLOW_TIMEOUT)
@@ -28,17 +31,21 @@ class BallotFlow(ErrorReportingView):
         self.poll = poll
         self.t = t
 
+    @abstractmethod
     def content(self) -> str:
-        raise NotImplementedError
+        """The message above the components: the ballot so far and what to do next."""
 
+    @abstractmethod
     def ballot(self) -> list[int] | dict[int, int]:
-        raise NotImplementedError
+        """The finished ballot, as it is cast."""
 
+    @abstractmethod
     def reset(self) -> None:
-        raise NotImplementedError
+        """Start over with an empty ballot."""
 
+    @abstractmethod
     def rebuild(self) -> None:
-        raise NotImplementedError
+        """Replace the components to match the ballot so far."""
 
     def add_controls(self, *, can_confirm: bool, row: int) -> None:
         confirm = discord.ui.Button(
@@ -50,20 +57,20 @@ class BallotFlow(ErrorReportingView):
         restart = discord.ui.Button(
             label=self.t("polls.flow.restart"), style=discord.ButtonStyle.secondary, row=row
         )
-        confirm.callback = self.on_confirm  # type: ignore[method-assign]
-        restart.callback = self.on_restart  # type: ignore[method-assign]
+        confirm.callback = self.on_confirm
+        restart.callback = self.on_restart
         self.add_item(confirm)
         self.add_item(restart)
 
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: Interaction) -> None:
         self.rebuild()
         await interaction.response.edit_message(content=self.content(), view=self)
 
-    async def on_restart(self, interaction: discord.Interaction) -> None:
+    async def on_restart(self, interaction: Interaction) -> None:
         self.reset()
         await self.show(interaction)
 
-    async def on_confirm(self, interaction: discord.Interaction) -> None:
+    async def on_confirm(self, interaction: Interaction) -> None:
         pending = self.voting.cast(interaction, self.poll.id, self.ballot())
         receipt = self.voting.receipt(
             interaction, await self.voting.committed(interaction, pending, update=True)
@@ -107,12 +114,12 @@ class RankFlow(BallotFlow):
                 options=[discord.SelectOption(label=o.label[:100], value=str(o.id)) for o in remaining[:25]],
                 row=0,
             )
-            select.callback = self.on_pick  # type: ignore[method-assign]
+            select.callback = self.on_pick
             self.add_item(select)
         self.add_controls(can_confirm=bool(self.ranking), row=1)
 
-    async def on_pick(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values", [])  # type: ignore[union-attr]
+    async def on_pick(self, interaction: Interaction) -> None:
+        values = (interaction.data or {}).get("values", [])
         for value in values:
             option = int(value)
             if option in self.poll.option_ids and option not in self.ranking:
@@ -162,15 +169,12 @@ class ScoreFlow(BallotFlow):
                 button = discord.ui.Button(
                     label=str(value), style=discord.ButtonStyle.primary, row=value // 5
                 )
-                button.callback = self._scorer(value)  # type: ignore[method-assign]
+                button.callback = functools.partial(self.on_score, value)
                 self.add_item(button)
         self.add_controls(can_confirm=self.current is None, row=2)
 
-    def _scorer(self, value: int) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def give(interaction: discord.Interaction) -> None:
-            current = self.current
-            if current is not None:
-                self.scores[current] = value
-            await self.show(interaction)
-
-        return give
+    async def on_score(self, value: int, interaction: Interaction) -> None:
+        current = self.current
+        if current is not None:
+            self.scores[current] = value
+        await self.show(interaction)

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice
 
 from bot.checks import moderator_only, staff_group
-from bot.errors import BadInput, NotFound, UserFacingError
-from bot.options import MAX_SAFE_INTEGER, RowId
+from bot.errors import BadInput, UserFacingError
+from bot.options import RowId
 from bot.replies import ephemeral, send, text
 from bot.text import clean_input
 from bot.ui.confirm import ask
@@ -26,17 +25,16 @@ from cogs.polls import store
 from cogs.polls.durations import extended_deadline
 from cogs.polls.edit_flow import edit_flow
 from cogs.polls.export import public_csv, tally_csv
-from cogs.polls.model import Poll, tally
+from cogs.polls.lookup import PollLookup
+from cogs.polls.mixin import MixinMeta
+from cogs.polls.model import tally
 from cogs.polls.options import reconcile, validate_question
 from cogs.polls.problems import InputProblem
 from cogs.polls.transformers import ClosingTime
 from cogs.polls.voting import check_results_visible
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
-    from cogs.polls.ballot_keys import BallotKeys
-    from cogs.polls.publisher import Publisher
-    from cogs.polls.scheduler import DeadlineScheduler
+    from bot.client import Interaction
 
 log = logging.getLogger(__name__)
 
@@ -47,37 +45,9 @@ def bad_input(problem: InputProblem) -> BadInput:
     return BadInput(problem.key, **problem.params)
 
 
-class PollLookup:
-    """Finding a poll by the number a moderator or member typed (or picked from autocomplete)."""
-
-    bot: Haikei
-
-    async def guild_poll(self, interaction: discord.Interaction, poll_id: int) -> Poll:
-        """The poll with this id in this server (another server's poll, or an impossible number: "not found")."""
-        if not 1 <= poll_id <= MAX_SAFE_INTEGER:  # Discord's client enforces the range; anything else, not us
-            raise NotFound("polls.errors.not_found")
-        poll = await self.bot.db.run(store.get_guild_poll, interaction.guild_id or 0, poll_id)
-        if poll is None:
-            raise NotFound("polls.errors.not_found")
-        return poll
-
-    async def poll_autocomplete(self, interaction: discord.Interaction, current: str) -> list[Choice[int]]:
-        polls = await self.bot.db.run(store.guild_polls, interaction.guild_id or 0, 100)
-        needle = current.strip().lstrip("#").casefold()
-        choices = []
-        for poll in polls:
-            name = f"#{poll.id} [{poll.state.value}] {poll.question}"
-            if needle in name.casefold():
-                choices.append(Choice(name=name[:100], value=poll.id))
-        return choices[:25]
-
-
-class PollManagement(PollLookup):
-    """The /poll-manage group (the Polls cog provides ``keys``, ``publisher`` and ``scheduler``)."""
-
-    keys: BallotKeys
-    publisher: Publisher
-    scheduler: DeadlineScheduler
+class PollManagement(MixinMeta):
+    """The /poll-manage group (``guild_poll`` from :class:`~cogs.polls.lookup.PollLookup`; ``keys``,
+    ``publisher`` and ``scheduler`` from the Polls cog)."""
 
     poll_manage = staff_group(
         "poll-manage", "Manage polls: close, reopen, extend, edit, delete, export (moderators)"
@@ -87,7 +57,7 @@ class PollManagement(PollLookup):
     @app_commands.describe(poll="The poll (its number)")
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
     @moderator_only()
-    async def close(self, interaction: discord.Interaction, poll: RowId) -> None:
+    async def close(self, interaction: Interaction, poll: RowId) -> None:
         found = await self.guild_poll(interaction, poll)
         if not found.is_open:
             raise UserFacingError("polls.errors.already_closed", id=found.id)
@@ -102,7 +72,7 @@ class PollManagement(PollLookup):
     @moderator_only()
     async def reopen(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         poll: RowId,
         duration: app_commands.Transform[datetime, ClosingTime] | None = None,
     ) -> None:
@@ -127,7 +97,7 @@ class PollManagement(PollLookup):
     )
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
     @moderator_only()
-    async def extend(self, interaction: discord.Interaction, poll: RowId, duration: str) -> None:
+    async def extend(self, interaction: Interaction, poll: RowId, duration: str) -> None:
         found = await self.guild_poll(interaction, poll)
         if not found.is_open:
             raise UserFacingError("polls.errors.already_closed", id=found.id)
@@ -158,7 +128,7 @@ class PollManagement(PollLookup):
     @moderator_only()
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         poll: RowId,
         question: app_commands.Range[str, 1, 240] | None = None,
         options: app_commands.Range[str, 1, 4000] | None = None,
@@ -181,7 +151,7 @@ class PollManagement(PollLookup):
     @app_commands.describe(poll="The poll (its number)")
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
     @moderator_only()
-    async def delete(self, interaction: discord.Interaction, poll: RowId) -> None:
+    async def delete(self, interaction: Interaction, poll: RowId) -> None:
         found = await self.guild_poll(interaction, poll)
         answer = await ask(
             interaction,
@@ -207,7 +177,7 @@ class PollManagement(PollLookup):
     @app_commands.describe(poll="The poll (its number)")
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
     @moderator_only()
-    async def export(self, interaction: discord.Interaction, poll: RowId) -> None:
+    async def export(self, interaction: Interaction, poll: RowId) -> None:
         found = await self.guild_poll(interaction, poll)
         await interaction.response.defer(ephemeral=True, thinking=True)
         if found.secret:

@@ -90,7 +90,7 @@ class Publisher:
                 message_id=poll.message_id, channel_id=poll.channel_id, fail_if_not_exists=False
             )
             if poll.message_id
-            else None
+            else discord.utils.MISSING
         )
         try:
             await channel.send(
@@ -98,7 +98,7 @@ class Publisher:
                     url=f"attachment://poll-{poll.id}.png"
                 ),
                 file=discord.File(io.BytesIO(png), filename=f"poll-{poll.id}.png"),
-                reference=reference,  # type: ignore[arg-type]
+                reference=reference,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException as exc:

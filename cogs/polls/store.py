@@ -22,7 +22,6 @@ from cogs.polls.model import (
     Choices,
     Poll,
     PollSettings,
-    State,
     decode_choices,
     encode_options,
 )
@@ -248,8 +247,3 @@ def next_deadline(db: Database) -> float | None:
 
 def poll_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM polls").fetchone()[0])
-
-
-def state_of(db: Database, poll_id: int) -> State | None:
-    row = db.execute("SELECT state FROM polls WHERE id = ?", [poll_id]).fetchone()
-    return State(row[0]) if row else None

@@ -6,7 +6,7 @@ those choices ignored. Ties are never broken at random: they are reported with t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -43,9 +43,6 @@ class Totals:
     @property
     def is_tie(self) -> bool:
         return len(self.winners) > 1
-
-    def total_of(self, option: int) -> float:
-        return self.totals[self.options.index(option)]
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ def _clean(ballot: Iterable[int], known: set[int]) -> list[int]:
     return seen
 
 
-def plurality(options: Sequence[int], ballots: Iterable[Sequence[int]]) -> Totals:
+def plurality(options: Sequence[int], ballots: Iterable[Iterable[int]]) -> Totals:
     """One choice per ballot (the first known one); the most votes wins."""
     known = set(options)
     counts = dict.fromkeys(options, 0)
@@ -111,7 +108,7 @@ def plurality(options: Sequence[int], ballots: Iterable[Sequence[int]]) -> Total
 
 
 def approval(
-    options: Sequence[int], ballots: Iterable[Sequence[int]], max_choices: int | None = None
+    options: Sequence[int], ballots: Iterable[Iterable[int]], max_choices: int | None = None
 ) -> Totals:
     """Each ballot approves up to ``max_choices`` options (extra choices beyond the cap are ignored)."""
     known = set(options)
@@ -151,7 +148,7 @@ def averages(result: Totals) -> tuple[float, ...]:
     return tuple(t / result.ballots if result.ballots else 0.0 for t in result.totals)
 
 
-def instant_runoff(options: Sequence[int], ballots: Iterable[Sequence[int]]) -> RunoffResult:
+def instant_runoff(options: Sequence[int], ballots: Iterable[Iterable[int]]) -> RunoffResult:
     """Instant-runoff: a majority of continuing ballots wins; otherwise eliminate the lowest and recount.
 
     Ties for last place are broken by the previous round's counts (going back round by round); when still
@@ -221,9 +218,17 @@ def count(
 ) -> Totals | RunoffResult:
     """Dispatch to the counting function for ``method``."""
     if method is Method.SINGLE:
-        return plurality(options, ballots)  # type: ignore[arg-type]
+        return plurality(options, ballots)
     if method is Method.MULTIPLE:
-        return approval(options, ballots, max_choices)  # type: ignore[arg-type]
+        return approval(options, ballots, max_choices)
     if method is Method.RANKED:
-        return instant_runoff(options, ballots)  # type: ignore[arg-type]
-    return score(options, ballots)  # type: ignore[arg-type]
+        return instant_runoff(options, ballots)
+    return score(options, _score_ballots(ballots))
+
+
+def _score_ballots(ballots: Iterable[Sequence[int] | Mapping[int, int]]) -> Iterator[Mapping[int, int]]:
+    """A score poll's ballots, which map options to scores (every stored one does: see ``normalize_choices``)."""
+    for ballot in ballots:
+        if not isinstance(ballot, Mapping):
+            raise TypeError(f"a score ballot maps options to scores, not {type(ballot).__name__}")
+        yield ballot

@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-import discord
+from sqlite_utils import Database
 
-from bot.checks import is_moderator, role_ids
+from bot.checks import guild_id_of, is_moderator, role_ids
+from bot.db import GroupCommit
 from bot.errors import NotFound, UserFacingError
 from bot.replies import NO_PINGS, text
 from cogs.polls import store
-from cogs.polls.ballot_box import Cast, Removal, Request, Result, write_ballots
+from cogs.polls.ballot_box import Cast, Removal, Request, Result, cast_result, removal_result, write_ballots
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.flows import RankFlow, ScoreFlow
 from cogs.polls.live import LiveUpdater
@@ -33,15 +34,17 @@ from cogs.polls.tally import Method
 from cogs.polls.voter_keys import Voter
 
 if TYPE_CHECKING:
-    from bot.client import Haikei
+    from bot.client import Haikei, Interaction
 
 log = logging.getLogger(__name__)
 
 ACK_BUDGET = 1.5  # seconds after a click by which a vote still not committed is acknowledged with a deferral
 REPLIES_IN_FLIGHT = 64  # vote answers sent concurrently (the rest wait their turn, in order)
 
+T = TypeVar("T")
 
-async def check_results_visible(interaction: discord.Interaction, poll: Poll, turnout: int) -> None:
+
+async def check_results_visible(interaction: Interaction, poll: Poll, turnout: int) -> None:
     """Refuse current results the user may not see: an open secret poll's (to everyone: watching counts move
     as members click would reveal votes) and an open hidden poll's (moderators excepted)."""
     if not poll.is_open:
@@ -60,14 +63,13 @@ class Voting:
         self.keys = keys
         self.publisher = publisher
         self.live = live
-        self.votes_recorded = 0
         self.deferred = 0  # clicks acknowledged before their ballot was committed
         self.ack_budget = ACK_BUDGET
-        self.ballots = bot.db.group_commit(self._write)
+        self.ballots: GroupCommit[Request, Result] = bot.db.group_commit(self._write)
         self._replies = asyncio.Semaphore(REPLIES_IN_FLIGHT)
         self._past_live: set[int] = set()  # open polls past live edits whose message lost its count
 
-    def _write(self, db: Any, requests: list[Request]) -> list[Result | Exception]:
+    def _write(self, db: Database, requests: list[Request]) -> list[Result | Exception]:
         return write_ballots(db, self.keys, requests)
 
     def changed(self, poll: Poll) -> None:
@@ -80,21 +82,20 @@ class Voting:
             self.live.mark(poll.id)
 
     @staticmethod
-    def voter(interaction: discord.Interaction) -> Voter:
+    def voter(interaction: Interaction) -> Voter:
         return Voter(interaction.user.id, interaction.user.display_name)
 
-    def cast(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> asyncio.Future[Any]:
+    def cast(self, interaction: Interaction, poll_id: int, choices: Choices) -> asyncio.Future[Result]:
         """Queue the member's ballot for the next group commit; the future resolves once it is committed."""
         voter = self.voter(interaction)
         return self.ballots.submit(
-            Cast(poll_id, interaction.guild_id, voter, choices, tuple(role_ids(interaction.user)))
+            Cast(poll_id, guild_id_of(interaction), voter, choices, tuple(role_ids(interaction.user)))
         )
 
-    def receipt(self, interaction: discord.Interaction, result: Any) -> str:
+    def receipt(self, interaction: Interaction, result: Result) -> str:
         """What the member is told about their committed ballot; raises the refusal if it was refused."""
-        outcome, poll, saved = result
+        outcome, poll, saved = cast_result(result)
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
-            self.votes_recorded += 1
             self.changed(poll)
             receipt = text(interaction, "polls.vote.recorded", choices=describe_choices(poll, saved))
             if poll.secret:
@@ -103,14 +104,14 @@ class Voting:
         raise self._refusal(outcome, poll)
 
     async def committed(
-        self, interaction: discord.Interaction, pending: asyncio.Future[Any], *, update: bool = False
-    ) -> Any:
+        self, interaction: Interaction, pending: asyncio.Future[T], *, update: bool = False
+    ) -> T:
         """``pending``'s result; if it is not committed ``ack_budget`` seconds after the click, the click is
         acknowledged first, so the answer that follows edits that response: privately "thinking", or with
         ``update`` a deferred update of the clicked (ballot flow) message."""
         if pending.done():
             return pending.result()
-        deferral: asyncio.Task[None] | None = None
+        deferral: asyncio.Task[object] | None = None
 
         def late() -> None:
             nonlocal deferral
@@ -128,7 +129,7 @@ class Voting:
             if deferral is not None:
                 await deferral  # the answer edits the deferred response, so the deferral must be done
 
-    async def answer(self, interaction: discord.Interaction, content: str) -> None:
+    async def answer(self, interaction: Interaction, content: str) -> None:
         """The member's private answer: the response, or the edit of a deferred one (a few at a time)."""
         async with self._replies:
             if interaction.response.is_done():
@@ -148,14 +149,14 @@ class Voting:
             return UserFacingError("polls.vote.unrecognisable")
         return UserFacingError("polls.vote.invalid")
 
-    async def vote(self, interaction: discord.Interaction, poll_id: int, choices: Choices) -> None:
+    async def vote(self, interaction: Interaction, poll_id: int, choices: Choices) -> None:
         """A button or select vote: commit it (with the others of the moment), then tell the member."""
         pending = self.cast(interaction, poll_id, choices)
         await self.answer(interaction, self.receipt(interaction, await self.committed(interaction, pending)))
 
-    async def remove(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def remove(self, interaction: Interaction, poll_id: int) -> None:
         pending = self.ballots.submit(Removal(poll_id, self.voter(interaction)))
-        poll, removed = await self.committed(interaction, pending)
+        poll, removed = removal_result(await self.committed(interaction, pending))
         if poll is None or poll.guild_id != interaction.guild_id:
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:
@@ -167,7 +168,7 @@ class Voting:
         key = "polls.vote.removed" if removed else "polls.vote.nothing_to_remove"
         await self.answer(interaction, text(interaction, key))
 
-    async def show_results(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def show_results(self, interaction: Interaction, poll_id: int) -> None:
         """Current results, privately; during a hidden poll only for moderators."""
         poll, ballots = await self.bot.db.run(store.poll_with_ballots, poll_id)
         if poll is None or poll.guild_id != interaction.guild_id:
@@ -178,9 +179,9 @@ class Voting:
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def start_flow(self, interaction: discord.Interaction, poll_id: int) -> None:
+    async def start_flow(self, interaction: Interaction, poll_id: int) -> None:
         """Open the private step-by-step ballot for a ranked or score poll."""
-        poll = await self.bot.db.run(store.get_guild_poll, interaction.guild_id or 0, poll_id)
+        poll = await self.bot.db.run(store.get_guild_poll, guild_id_of(interaction), poll_id)
         if poll is None:
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:

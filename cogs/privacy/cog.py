@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot import guild_settings
 from bot.embeds import add_field
+from bot.hooks import ForgetUser, PersonalData, StoredGuilds, hooks_of
 from bot.replies import link_commands, send, text
 from bot.retention import (
     ALERT_DECISION_DAYS,
@@ -89,10 +90,8 @@ class Privacy(
         """Mark the servers of this process's shards that hold data but no longer have Haikei: removed while no
         process was running, when Discord sends no event (their 30 days start now)."""
         stored = set(await self.bot.db.run(guild_settings.stored_guilds))
-        for cog in list(self.bot.cogs.values()):
-            hook = getattr(cog, "stored_guilds", None)
-            if hook is not None:
-                stored |= set(await hook())
+        for cog in hooks_of(self.bot, StoredGuilds):
+            stored |= set(await cog.stored_guilds())
         present = {guild.id for guild in self.bot.guilds}
         missing = sorted(g for g in stored - present - self._marked if self._serves(g))
         for guild_id in missing:
@@ -141,11 +140,8 @@ class Privacy(
             description=text(interaction, "privacy.show.intro"),
             colour=EMBED_COLOUR,
         )
-        for cog in list(self.bot.cogs.values()):
-            hook = getattr(cog, "personal_data", None)
-            if hook is None:
-                continue
-            for key, value in await hook(user_id, interaction.locale):
+        for cog in hooks_of(self.bot, PersonalData):
+            for key, value in await cog.personal_data(user_id, interaction.locale):
                 add_field(embed, text(interaction, key), link_commands(interaction, value))
         days = self._days
         add_field(
@@ -192,10 +188,10 @@ class Privacy(
             reply += "\n" + text(interaction, "privacy.delete.dms_failed")
         await followup.send(reply[:2000], ephemeral=True)
 
-    async def forget(self, user: discord.abc.User) -> dict[str, int]:
+    async def forget(self, user: discord.User | discord.Member) -> dict[str, int]:
         """Forget ``user`` in every cog and delete the DMs Haikei sent them; logged and recorded without their
         id. Returns what was removed, by catalog key (``privacy.count.dms_failed``: DMs that could not be)."""
-        counts = await call_hooks(self.bot, "forget_user", user.id)
+        counts = await call_hooks(self.bot, ForgetUser, lambda cog: cog.forget_user(user.id))
         deleted, failed = await delete_sent_dms(self.bot, user)
         add_counts(counts, {"privacy.count.dms": deleted})
         await self.bot.db.run(guild_settings.log_privacy, "member", counts, self.job.clock())

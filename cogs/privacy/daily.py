@@ -16,11 +16,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot import guild_settings
+from bot.hooks import ApplyRetention, ForgetGuild, hook_name, hooks_of
 from bot.leases import Lease, LeaseLost
 from bot.retention import DAY, GUILD_PURGE_DAYS, PRIVACY_LOG_DAYS, cutoff
 
@@ -28,12 +29,13 @@ if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
+H = TypeVar("H")
 
 LEASE_NAME = "privacy.daily"
 LEASE_TTL = 300.0
 
 
-def add_counts(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+def add_counts(total: dict[str, int], more: Mapping[str, int]) -> dict[str, int]:
     """Sum counts by key (what each hook reports), leaving out zeros."""
     for key, value in more.items():
         if value:
@@ -41,19 +43,19 @@ def add_counts(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     return total
 
 
-async def call_hooks(bot: Haikei, name: str, *args: Any) -> dict[str, int]:
-    """Call hook ``name`` on every cog that has it and sum what they report. A hook that fails is logged and
-    the others still run; the caller learns it from the exception group raised at the end."""
+async def call_hooks(
+    bot: Haikei, hook: type[H], call: Callable[[H], Awaitable[Mapping[str, int]]]
+) -> dict[str, int]:
+    """``call`` every cog that provides ``hook`` (a ``bot.hooks`` Protocol) and sum what they report. A hook that
+    fails is logged and the others still run; the caller learns it from the exception group raised at the end."""
     total: dict[str, int] = {}
     failed: list[Exception] = []
-    for cog_name, cog in list(bot.cogs.items()):
-        hook = getattr(cog, name, None)
-        if hook is None:
-            continue
+    name = hook_name(hook)
+    for cog in hooks_of(bot, hook):
         try:
-            add_counts(total, await hook(*args))
+            add_counts(total, await call(cog))
         except Exception as exc:
-            log.exception("Privacy hook %s of %s failed", name, cog_name)
+            log.exception("Privacy hook %s of %s failed", name, type(cog).__name__)
             failed.append(exc)
     if failed:
         raise ExceptionGroup(f"privacy hook {name} failed in {len(failed)} cog(s)", failed)
@@ -127,7 +129,7 @@ class DailyJob:
                 log.exception("Deleting the data of server %s failed; retrying in the next round", guild_id)
                 continue
             report.purged.append(guild_id)
-        report.retention = await call_hooks(self.bot, "apply_retention", now)
+        report.retention = await call_hooks(self.bot, ApplyRetention, lambda cog: cog.apply_retention(now))
         add_counts(report.retention, {"privacy_log": await self._prune_log(now)})
         if report.purged or report.retention:
             log.info(
@@ -140,7 +142,7 @@ class DailyJob:
 
     async def purge(self, guild_id: int, now: float) -> dict[str, int]:
         """Delete everything Haikei keeps about one server (each cog's part, then the core's)."""
-        counts = await call_hooks(self.bot, "forget_guild", guild_id)
+        counts = await call_hooks(self.bot, ForgetGuild, lambda cog: cog.forget_guild(guild_id))
         add_counts(counts, await self.bot.db.run(guild_settings.forget_guild, guild_id))
         await self.bot.db.run(guild_settings.log_privacy, "server", counts, now, guild_id)
         log.info(

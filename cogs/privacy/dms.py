@@ -12,7 +12,7 @@ DM_SCAN = 500  # the latest messages of the DM channel looked through (the bot o
 
 
 async def delete_sent_dms(
-    client: discord.Client, user: discord.abc.User, *, scan: int = DM_SCAN
+    client: discord.Client, user: discord.User | discord.Member, *, scan: int = DM_SCAN
 ) -> tuple[int, int]:
     """Delete the messages the bot sent in its DM channel with ``user``; return (deleted, failed).
 

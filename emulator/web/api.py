@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from aiohttp import web
 
@@ -102,17 +102,19 @@ def _guild(emu: Emulator, channel: Channel) -> Guild:
     return guild
 
 
-def _actor(
-    emu: Emulator, body: dict[str, Any], channel: Channel, *, in_channel: bool = False
-) -> dict[str, str]:
-    """Who acts for a driver call: ``user`` (a member of ``channel``'s server) and ``locale`` (+ ``channel``)."""
-    actor = {
+class Actor(TypedDict):
+    """The keyword arguments of a driver call that say who acts."""
+
+    user: str
+    locale: str
+
+
+def _actor(emu: Emulator, body: dict[str, Any], channel: Channel) -> Actor:
+    """Who acts for a driver call: ``user`` (a member of ``channel``'s server) and ``locale``."""
+    return {
         "user": _user(emu, body.get("user"), _guild(emu, channel)),
         "locale": _locale(body.get("locale")),
     }
-    if in_channel:
-        actor["channel"] = str(channel.id)
-    return actor
 
 
 def _message_channel(emu: Emulator, ref: Any) -> Channel:
@@ -247,9 +249,9 @@ async def post_command(request: web.Request) -> web.Response:
     body = await _body(request)
     path = " ".join(str(body.get("path", "")).split())
     channel = _channel(emu, body.get("channel"))
-    actor = _actor(emu, body, channel, in_channel=True)
+    actor = _actor(emu, body, channel)
     options = coerce_options(_entry(emu, path, actor["user"], channel), dict(body.get("options") or {}))
-    result = await emu.driver.command(path, options, **actor)
+    result = await emu.driver.command(path, options, **actor, channel=str(channel.id))
     return await _outcome(result)
 
 
@@ -260,12 +262,14 @@ async def post_autocomplete(request: web.Request) -> web.Response:
     path = " ".join(str(body.get("path", "")).split())
     focused = str(body.get("focused", ""))
     channel = _channel(emu, body.get("channel"))
-    actor = _actor(emu, body, channel, in_channel=True)
+    actor = _actor(emu, body, channel)
     raw = dict(body.get("options") or {})
     raw.setdefault(focused, "")
     options = coerce_options(_entry(emu, path, actor["user"], channel), raw, focused=focused)
     try:
-        choices = await emu.driver.autocomplete(path, options, focused, **actor, timeout=ANSWER_TIMEOUT)
+        choices = await emu.driver.autocomplete(
+            path, options, focused, **actor, channel=str(channel.id), timeout=ANSWER_TIMEOUT
+        )
     except TimeoutError:
         choices = []
     return _json({"choices": choices})

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 SUB, GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
-CHAT_INPUT, USER_MENU, MESSAGE_MENU = 1, 2, 3
+CHAT_INPUT, MESSAGE_MENU = 1, 3  # command types (2 is a user menu)
 OPTION_KEYS = (
     "name",
     "type",

@@ -132,7 +132,7 @@ class SandboxWeb:
             await self.stop()
             raise
         self.host = host
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:

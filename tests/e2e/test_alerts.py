@@ -63,7 +63,7 @@ async def test_alerts_end_to_end(haikei: Haikei, emulator: Emulator, feed_server
     feed_server.documents["/a"] = rss([item(1, "Old story about generative AI in anime")], title="Outlet A")
     feed_server.documents["/b"] = rss([], title="Outlet B")
     cog = haikei.get_cog("Alerts")
-    cog.recommended = (RecommendedFeed("Outlet B", feed_server.url("/b"), "en", ("anime",)),)
+    cog.recommended = (RecommendedFeed("Outlet B", feed_server.url("/b"), "en"),)
     alerts_channel = emulator.world.channel("alerts")
 
     r = await run(emulator, "alerts channel", {"channel": "alerts"})

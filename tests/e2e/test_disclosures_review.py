@@ -79,14 +79,6 @@ async def fill(
     return await (await emulator.driver.submit_modal(opened, values, user=user)).wait()
 
 
-def card_text(card: InteractionResult) -> str:
-    embeds = card.embeds
-    return "\n".join(
-        [card.content or "", *(e.get("title", "") + "\n" + e.get("description", "") for e in embeds)]
-        + [f"{f['name']}: {f['value']}" for e in embeds for f in e.get("fields", [])]
-    )
-
-
 async def test_submit_then_approve_publishes_and_dms(haikei: Haikei, emulator: Emulator) -> None:
     receipt = await submit(emulator)
     assert "Submission **#1** is in the review queue" in receipt

@@ -109,7 +109,8 @@ async def test_a_removed_server_is_purged_after_30_days_and_others_are_untouched
         )
         assert (
             await bot.db.run(alerts.guild_feeds, stays)
-            and await bot.db.run(store_items.count_posted, stays) == 1
+            and await bot.db.run(lambda db: db.table("alerts_posted").count_where("guild_id = ?", [stays]))
+            == 1
         )
         log = await bot.db.run(lambda db: list(db["privacy_log"].rows))
         assert [(r["subject"], r["guild_id"]) for r in log] == [("server", leaving.id)]

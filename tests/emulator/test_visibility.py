@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from discord.ext import commands
 
 from emulator import DriverError, Emulator
 from emulator.demo_world import SECOND_SERVER
@@ -64,17 +63,17 @@ async def test_context_menus_follow_the_same_rules(two_servers: Emulator) -> Non
     assert driver.visible_commands("mod", "general", command_type=3) == ["Peek"]
 
 
+@pytest.mark.usefixtures("scoped_bot")
 async def test_the_driver_still_delivers_hidden_commands_so_server_side_checks_can_be_tested(
-    two_servers: Emulator, scoped_bot: commands.Bot
+    two_servers: Emulator,
 ) -> None:
     assert "modonly" not in two_servers.driver.visible_commands("alice", "general")
     result = await (await two_servers.driver.command("modonly", user="alice")).wait()
     assert result.content == "/modonly in Haikei Test Server"
 
 
-async def test_commands_in_the_second_server_land_there(
-    two_servers: Emulator, scoped_bot: commands.Bot
-) -> None:
+@pytest.mark.usefixtures("scoped_bot")
+async def test_commands_in_the_second_server_land_there(two_servers: Emulator) -> None:
     channel = second_general(two_servers)
     result = await (await two_servers.driver.command("secondonly", user="rin", channel=channel)).wait()
     assert result.content == f"/secondonly in {SECOND_SERVER}"

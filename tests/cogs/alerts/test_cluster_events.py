@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cogs.alerts.cluster import RecentAlert, find_cluster, story_key
+from cogs.alerts.cluster import ClusterIndex, RecentAlert, story_key
 from tests.cogs.alerts.feedserver import FeedServer, rss
 from tests.cogs.alerts.test_poller import Harness, story
 
@@ -102,8 +102,8 @@ def _later(
     first: str, second: str, record: str, *, urls: tuple[str | None, str | None] = (None, None)
 ) -> str | None:
     earlier = RecentAlert(1, urls[0], first, NOW - timedelta(hours=3), (record,))
-    match = find_cluster(
-        canonical_url=urls[1], title=second, record_titles=[record], seen_at=NOW, recent=[earlier]
+    match = ClusterIndex([earlier]).find(
+        canonical_url=urls[1], title=second, record_titles=[record], seen_at=NOW
     )
     return match.reason if match else None
 
@@ -124,8 +124,7 @@ def test_the_same_title_words_without_a_shared_record_do_not_cluster() -> None:
     first, second, record = REPORTS_OF_ONE_STORY[0]
     earlier = RecentAlert(1, None, first, NOW - timedelta(hours=3), (record,))
     assert (
-        find_cluster(canonical_url=None, title=second, record_titles=[], seen_at=NOW, recent=[earlier])
-        is None
+        ClusterIndex([earlier]).find(canonical_url=None, title=second, record_titles=[], seen_at=NOW) is None
     )
 
 
@@ -149,7 +148,7 @@ def test_a_record_match_outside_72_hours_does_not_cluster() -> None:
     first, second, record = REPORTS_OF_ONE_STORY[0]
     earlier = RecentAlert(1, None, first, NOW - timedelta(hours=73), (record,))
     assert (
-        find_cluster(canonical_url=None, title=second, record_titles=[record], seen_at=NOW, recent=[earlier])
+        ClusterIndex([earlier]).find(canonical_url=None, title=second, record_titles=[record], seen_at=NOW)
         is None
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cogs.alerts.cluster import RecentAlert, find_cluster, title_key
+from cogs.alerts.cluster import ClusterIndex, RecentAlert, title_key
 from cogs.alerts.render import (
     DESCRIPTION_LIMIT,
     SUMMARY_LIMIT,
@@ -28,7 +28,7 @@ EARLIER = RecentAlert(
 
 
 def cluster(url: str | None, title: str, records: tuple[str, ...] = (), at: datetime = NOW):
-    return find_cluster(canonical_url=url, title=title, record_titles=records, seen_at=at, recent=[EARLIER])
+    return ClusterIndex([EARLIER]).find(canonical_url=url, title=title, record_titles=records, seen_at=at)
 
 
 def test_same_url_joins() -> None:
