@@ -29,17 +29,18 @@ sandbox: $(STAMP)  ## Run the local sandbox explicitly
 sync: $(STAMP)  ## Force-sync slash commands to Discord
 	$(BIN)/python -m bot sync
 
+# pyright -p .: this project's settings (pyproject.toml), whatever pyrightconfig.json a parent folder holds
 test: $(TEST_STAMP)  ## Lint, format check, type check, dead-code check, then every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pyright
+	$(BIN)/pyright -p .
 	$(BIN)/vulture
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pyright
+	$(BIN)/pyright -p .
 	$(BIN)/vulture
 
 lock: | $(BIN)/python  ## Refresh constraints.txt from the newest releases the ranges in pyproject.toml allow

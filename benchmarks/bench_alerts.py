@@ -1,19 +1,23 @@
 """Alerts benchmark: one poller cycle over 500 local feeds x 50 items (20% 304, 5% failing), the parse
 time of fastfeedparser against feedparser (the baseline) on the same bytes, measured in the same run, and the
-precision and recall of each relevance mode on the labelled headlines of tests/cogs/alerts/relevance_set.toml.
+precision and recall of each relevance mode on the labelled headlines of tests/cogs/alerts/relevance_set.toml,
+and the time to turn hostile-sized feed HTML into text (lxml) next to a one-regex tag strip on the same input.
 
 Run: .venv/bin/python benchmarks/bench_alerts.py [--feeds 500] [--items 50] [--relevance-only]
 Everything is served from 127.0.0.1 by a server in a separate process (as a remote site would be).
-Exits 1 when relevance or the cycle misses its target (the parse speed-up is too noisy to gate on).
+Exits 1 when relevance, the cycle or the HTML-to-text time misses its target (the parse speed-up is too noisy to
+gate on).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import logging
 import multiprocessing
 import random
+import re
 import resource
 import sys
 import tempfile
@@ -35,12 +39,14 @@ from cogs.alerts.fetch import FeedFetcher  # noqa: E402
 from cogs.alerts.migrations import alerts  # noqa: E402
 from cogs.alerts.poller import Poller  # noqa: E402
 from cogs.alerts.relevance import DEFAULT_MODE, Keywords, Matcher  # noqa: E402
+from cogs.alerts.render import plain_text  # noqa: E402
 
 log = logging.getLogger("bench_alerts")
 
 RELEVANCE_SET = ROOT / "tests" / "cogs" / "alerts" / "relevance_set.toml"
 RELEVANCE_TARGET = 0.95  # precision and recall of the default mode
 CYCLE_TARGET_S = 5.0
+TEXT_TARGET_S = 1.0  # one feed text of 2 MB (or 100k nested tags) into plain text
 
 WORDS = [
     "studio",
@@ -237,6 +243,30 @@ def relevance_figures() -> list[str]:
     return misses
 
 
+def text_figures() -> list[str]:
+    """plain_text on inputs a hostile feed could send, against a regex tag strip (no parsing) as the baseline."""
+    block = '<p>Hello <b>world</b> &amp; <a title=">" href="https://e.example/?a=1&amp;b=2">friends</a></p>'
+    cases = {
+        "2 MB of markup": block * (2_000_000 // len(block)),
+        "100k nested tags": "<b>" * 100_000 + "deep" + "</b>" * 100_000,
+        "2 MB of text with < and &": "a < b & " * 250_000,
+    }
+    tag = re.compile(r"<[^<>]*>")  # linear: `<[^>]*>` takes minutes on a text of many "<" and no ">"
+    misses: list[str] = []
+    print(f"feed HTML to text (target <= {TEXT_TARGET_S:.1f} s each):")
+    for name, markup in cases.items():
+        started = time.perf_counter()
+        plain_text(markup)
+        took = time.perf_counter() - started
+        started = time.perf_counter()
+        html.unescape(tag.sub(" ", markup))
+        baseline = time.perf_counter() - started
+        print(f"  {name:26} lxml {took * 1000:8.1f} ms   regex strip {baseline * 1000:8.1f} ms  [baseline]")
+        if took > TEXT_TARGET_S:
+            misses.append(f"HTML to text ({name})")
+    return misses
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--feeds", type=int, default=500)
@@ -248,6 +278,7 @@ def main() -> None:
     misses = relevance_figures()
     if args.relevance_only:
         sys.exit(1 if misses else 0)
+    misses += text_figures()
 
     documents = [feed_document(i, 2, args.items) for i in range(min(args.feeds, 200))]
     fast, slow = parse_comparison(documents)
