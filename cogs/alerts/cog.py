@@ -27,7 +27,7 @@ from cogs.alerts.migrations import alerts as alerts_migrations
 from cogs.alerts.poller import Poller
 from cogs.alerts.probe import probe
 from cogs.alerts.publisher import DiscordPublisher
-from cogs.alerts.relevance import Keywords, normalise
+from cogs.alerts.relevance import MODES, Keywords, normalise
 from cogs.alerts.render import safe_text
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
@@ -41,10 +41,11 @@ NEEDED_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_TERM = 60
 MAX_TERMS = 50
+DIGEST_MODES = ("off", "daily")  # /alerts digest: each alert as it comes, or one digest a day
 
 
-def _choice(value: str) -> Choice[str]:
-    return Choice(name=locale_str(value, key=f"alerts.choice.{value}"), value=value)
+def _choices(values: tuple[str, ...]) -> list[Choice[str]]:
+    return [Choice(name=locale_str(value, key=f"alerts.choice.{value}"), value=value) for value in values]
 
 
 class Alerts(commands.Cog):
@@ -284,10 +285,10 @@ class Alerts(commands.Cog):
 
     @group.command(name="relevance", description="How strict matching is: strict, broad or all")
     @app_commands.describe(mode="strict: AI + anime/art terms; broad: any AI term; all: every item")
-    @app_commands.choices(mode=[_choice("strict"), _choice("broad"), _choice("all")])
+    @app_commands.choices(mode=_choices(MODES))
     @moderator_only()
     async def relevance(self, interaction: Interaction, mode: str) -> None:
-        if mode not in ("strict", "broad", "all"):
+        if mode not in MODES:
             raise BadInput("alerts.errors.bad_mode")
         await self.bot.db.run(store.update_guild, guild_id_of(interaction), relevance=mode)
         await ephemeral(interaction, text(interaction, f"alerts.relevance.{mode}"))
@@ -310,7 +311,7 @@ class Alerts(commands.Cog):
     @app_commands.describe(
         mode="off: post each alert; daily: one digest a day", time="For daily: the time in UTC, HH:MM"
     )
-    @app_commands.choices(mode=[_choice("off"), _choice("daily")])
+    @app_commands.choices(mode=_choices(DIGEST_MODES))
     @moderator_only()
     async def digest(self, interaction: Interaction, mode: str, time: str | None = None) -> None:
         if mode == "off":

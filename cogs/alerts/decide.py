@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cogs.alerts import store_items
@@ -19,6 +20,21 @@ if TYPE_CHECKING:
     from cogs.alerts.poller import Database, Publisher
 
 log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What was decided for an item in a server: stored as is in ``alerts_outcomes.outcome``, and said by
+    /alerts why (``alerts.why.outcome.<value>``)."""
+
+    EXCLUDED = "excluded"  # an exclusion term matched
+    NOT_RELEVANT = "not_relevant"
+    PAUSED = "paused"
+    NO_CHANNEL = "no_channel"
+    DUPLICATE = "duplicate"  # an alert with the same key or URL exists already
+    CLUSTERED = "clustered"  # the same story as a recent alert: added to it as "also reported by"
+    DIGEST = "digest"  # kept for the daily digest
+    POSTED = "posted"
+    POST_FAILED = "post_failed"
 
 
 @dataclass(frozen=True)
@@ -83,11 +99,11 @@ class Decider:
             }
             outcomes.append(row)
             if not verdict.relevant:
-                row["outcome"] = "excluded" if verdict.excluded_by else "not_relevant"
+                row["outcome"] = Outcome.EXCLUDED if verdict.excluded_by else Outcome.NOT_RELEVANT
             elif guild.get("paused"):
-                row["outcome"] = "paused"
+                row["outcome"] = Outcome.PAUSED
             elif not guild.get("channel_id"):
-                row["outcome"] = "no_channel"
+                row["outcome"] = Outcome.NO_CHANNEL
             else:
                 publish.append((row, cand, verdict.matched, verdict.score))
         batch = _Batch()
@@ -112,11 +128,11 @@ class Decider:
         score: int,
         batch: _Batch,
         position: int,
-    ) -> tuple[str, int | None]:
+    ) -> tuple[Outcome, int | None]:
         guild_id = guild["guild_id"]
         existing = batch.existing(position, cand)
         if existing is not None:
-            return "duplicate", existing
+            return Outcome.DUPLICATE, existing
         item = cand.item
         records = await self._records(f"{item.title}\n{plain_text(item.summary)}")
         now = self.now()
@@ -130,7 +146,7 @@ class Decider:
         if match is not None:
             batch.members.append((match.alert_id, {"source": source, "url": item.link, "title": item.title}))
             self.clustered += 1
-            return "clustered", match.alert_id
+            return Outcome.CLUSTERED, match.alert_id
         digest = bool(guild.get("digest_time"))
         alert = {
             "guild_id": guild_id,
@@ -156,17 +172,17 @@ class Decider:
         self.posted += 1
         index.add(RecentAlert(alert_id, cand.canonical, item.title, now, tuple(alert["record_titles"])))
         if digest:
-            return "digest", alert_id
+            return Outcome.DIGEST, alert_id
         alert["id"] = alert_id
         alert["members"] = []
         try:
             message_id = await self.publisher.post_alert(guild, alert)
         except Exception:
             log.exception("Could not post alert %s in guild %s", alert_id, guild_id)
-            return "post_failed", alert_id
+            return Outcome.POST_FAILED, alert_id
         # Saved at once: a crash after this post must not lose the message that later edits reach.
         await self.db.run(store_items.set_message, alert_id, guild["channel_id"], message_id)
-        return ("posted" if message_id else "post_failed"), alert_id
+        return (Outcome.POSTED if message_id else Outcome.POST_FAILED), alert_id
 
     async def _cluster_index(self, guild_id: int, now: datetime) -> ClusterIndex:
         """The server's alerts of the last 72 hours, loaded once per cycle and kept up to date."""

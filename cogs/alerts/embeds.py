@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 import discord
 
@@ -23,6 +23,9 @@ from cogs.alerts.render import (
 ALERT_COLOUR = discord.Colour(0xC2456B)
 INFO_COLOUR = discord.Colour(0x5B7DB1)
 Text = Callable[..., str]
+# How a feed stands in /alerts feeds (an alerts.feeds.status.* suffix): what feed_status returns.
+FeedStatus = Literal["disabled", "backing_off", "pending", "ok"]
+FEED_STATUSES: tuple[FeedStatus, ...] = get_args(FeedStatus)
 
 
 def error_sentence(stored: str | None, text: Text) -> str:
@@ -97,7 +100,7 @@ def digest_embed(alerts: Sequence[dict[str, Any]], text: Text, day: str) -> disc
     )
 
 
-def feed_status(feed: dict[str, Any]) -> str:
+def feed_status(feed: dict[str, Any]) -> FeedStatus:
     if feed.get("disabled"):
         return "disabled"
     if feed.get("failures"):

@@ -7,6 +7,7 @@ guard's own description of a refused address (``host -> address (range)``) is sh
 
 from __future__ import annotations
 
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 REASON_PREFIX = "alerts.reason."
@@ -22,6 +23,11 @@ HTTP_KINDS = {
     429: "http_rate_limited",
 }
 MAX_STORY_URL = 2000
+# What can be wrong with a story link (an alerts.story_url.* suffix): what story_url_problem returns.
+StoryUrlProblem = Literal[
+    "empty", "too_long", "spaces", "unreadable", "relative", "bad_scheme", "no_scheme", "no_host", "bad_port"
+]
+STORY_URL_PROBLEMS: tuple[StoryUrlProblem, ...] = get_args(StoryUrlProblem)
 
 
 def http_kind(status: int) -> str:
@@ -52,7 +58,7 @@ def stored_reason_key(stored: str | None) -> tuple[str, dict[str, str]]:
     return reason_key(code, detail.strip(), parse=code in PARSE_REASONS)
 
 
-def story_url_problem(url: str) -> tuple[str, dict[str, str]] | None:
+def story_url_problem(url: str) -> tuple[StoryUrlProblem, dict[str, str]] | None:
     """What is wrong with a story link given to ``/alerts why``: an ``alerts.story_url.*`` suffix and its
     parameters, or None when it is a usable http(s) link."""
     text = url.strip()

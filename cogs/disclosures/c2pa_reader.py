@@ -12,7 +12,7 @@ import io
 import json
 import logging
 import re
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from cogs.disclosures.signals import AI_SOFTWARE, AI_SOURCE_TYPES, Signal, excerpt, source_term
@@ -33,6 +33,9 @@ STORE_MARKER = b"jumd" + bytes.fromhex("6332706100110010800000aa00389b71")
 MAX_MANIFESTS = 32  # manifests visited when walking ingredients
 MAX_REASONS = 3
 _URL = re.compile(r"https?://[^\s\"'<>]+")
+# The plain-words categories of C2PA failure codes (disclosures.provenance.reason.*): what reason_of returns.
+FailureReason = Literal["credential", "signature", "changed", "timestamp", "rules", "other"]
+FAILURE_REASONS: tuple[FailureReason, ...] = get_args(FailureReason)
 
 
 # ----- is there a manifest store at all? --------------------------------------------------------
@@ -76,7 +79,7 @@ def has_manifest_store(data: bytes, mime: str, *, png_has_store: bool = False) -
 # ----- the manifest store's JSON -----------------------------------------------------------------
 
 
-def reason_of(code: str) -> str:
+def reason_of(code: str) -> FailureReason:
     """The plain-words category of a C2PA failure code (a catalog key suffix)."""
     if code.startswith("signingCredential.") or code == "claimSignature.outsideValidity":
         return "credential"

@@ -327,7 +327,7 @@ class Disclosures(
             "year": [(k if k != "None" else "?", v) for k, v in counts["year"]],
         }
         total = sum(v for _, v in counts["status"])
-        titles = {name: t(f"disclosures.stats.by_{name}") for name in sections}
+        titles = {name: t(f"disclosures.stats.by_{name}") for name in queries.STATS_SECTIONS}
         charts = await asyncio.to_thread(_render_charts, titles, sections)
         embeds, files = [], []
         for name, bars in sections.items():

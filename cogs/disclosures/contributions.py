@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from bot.client import Interaction
 
 RESEMBLES_SHOWN = 3  # at most this many existing records are named when a submission resembles them
+# The submit form's boxes, as receive_submission names them; each is labelled disclosures.submit.<box>_label.
+SUBMIT_BOXES = ("title", "companies", "uses", "sources", "notes")
 # What a member may type in each box (Discord's client enforces these too; a forged submit may not).
 SUBMIT_LIMITS = {"title": 200, "companies": 500, "uses": 1000, "notes": 1500}
 CORRECTION_LIMIT = 1500
@@ -102,7 +104,7 @@ class Contributions(MixinMeta):
             _check(problems, box, clean[box], limit=limit, required=box in ("title", "uses"))
         urls = _urls(problems, clean["sources"], required=True)
         if problems:
-            labels = {box: t(f"disclosures.submit.{box}_label") for box in typed}
+            labels = {box: t(f"disclosures.submit.{box}_label") for box in SUBMIT_BOXES}
 
             async def reopen(inter: Interaction) -> None:
                 await inter.response.send_modal(SubmitModal(self, _text_for(inter), **typed))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import aiohttp
 import discord
@@ -49,6 +49,9 @@ IMAGE_SUFFIXES = (
     ".svg",
 )
 P = "disclosures.provenance."
+# The reply when there is no image to read: the command's file is not one, the menu's message has none.
+NothingKey = Literal["not_image", "no_images"]
+NOTHING_KEYS: tuple[NothingKey, ...] = get_args(NothingKey)
 
 
 class TooLarge(Exception):
@@ -115,7 +118,7 @@ class ImageCheck(MixinMeta):
         await self.run_image_check(interaction, message.attachments, nothing_key="no_images")
 
     async def run_image_check(
-        self, interaction: Interaction, attachments: Sequence[discord.Attachment], *, nothing_key: str
+        self, interaction: Interaction, attachments: Sequence[discord.Attachment], *, nothing_key: NothingKey
     ) -> None:
         t = partial(replies.text, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)

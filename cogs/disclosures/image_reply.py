@@ -13,11 +13,16 @@ import discord
 
 from bot.text import clip_lines, untrusted
 from cogs.disclosures.reader_pool import ReadResult
-from cogs.disclosures.signals import Signal
+from cogs.disclosures.signals import Signal, SignalKind
 
 Translate = Callable[..., str]
 P = "disclosures.provenance."
 LIMIT_KINDS = frozenset({"limit_text", "limit_chunks"})
+# Kinds whose line reads otherwise when the value is an AI one (signal.ai), and the key of that line.
+AI_VARIANTS: dict[SignalKind, str] = {
+    "c2pa_source": "c2pa_ai_source",
+    "digital_source_type": "ai_source_type",
+}
 SECTION_LIMIT = 900
 DESCRIPTION_LIMIT = 3500
 COLOUR = 0x5B7DB1
@@ -65,10 +70,10 @@ def signal_lines(signal: Signal, t: Translate) -> list[str]:
         reason = t(P + f"reason.{d.get('reason', 'other')}")
         return [t(P + "c2pa_invalid", reason=reason, explanation=quoted(d.get("explanation", "")))]
     if kind == "c2pa_source":
-        key = "c2pa_ai_source" if signal.ai else "c2pa_source"
+        key = AI_VARIANTS[kind] if signal.ai else kind
         return [t(P + key, value=quoted(d.get("value", ""), 120), where=_where(d, t))]
     if kind in ("digital_source_type", "c2pa_remote", "c2pa_error", "exif_software"):
-        key = "ai_source_type" if kind == "digital_source_type" and signal.ai else kind
+        key = AI_VARIANTS.get(kind, kind) if signal.ai else kind
         return [t(P + key, **{name: quoted(value, 160) for name, value in d.items()})]
     if kind in ("png_parameters", "exif_comment", "novelai"):
         return [t(P + kind, **{name: quoted(value, 300) for name, value in d.items()})]

@@ -13,6 +13,8 @@ from cogs.disclosures.normalise import normalise, search_text
 from cogs.disclosures.store import get_record, portable
 
 SUMMARY_COLUMNS = "r.id, r.title, r.medium, r.date, r.disclosure, r.confidence"
+# The sections of /disclosure stats (each titled disclosures.stats.by_<section>) and the column each counts.
+STATS_SECTIONS = {"status": "disclosure", "medium": "medium", "year": "year"}
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def stats(db: Database, *, max_bars: int = MAX_BARS) -> dict[str, list[tuple[str
     many; years come in order, the oldest folded into one range ("1950–2015") so the recent ones stay
     readable."""
     out: dict[str, list[tuple[str, int]]] = {}
-    for name, column in (("status", "disclosure"), ("medium", "medium"), ("year", "year")):
+    for name, column in STATS_SECTIONS.items():
         rows = db.execute(
             f"SELECT {column}, count(*) FROM disclosure_records WHERE state = 'published'"
             f" GROUP BY {column} ORDER BY {'year' if column == 'year' else 'count(*) DESC, ' + column}"

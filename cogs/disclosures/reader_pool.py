@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from cogs.disclosures.reader_worker import ANSWER, DEFAULT_MEMORY_MB, MAX_MIME, REQUEST
+from cogs.disclosures.reader_worker import ANSWER, DEFAULT_MEMORY_MB, MAX_MIME, REQUEST, ReadError
 from cogs.disclosures.signals import Signal
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,10 @@ DEFAULT_TIMEOUT = 10.0
 
 @dataclass(frozen=True)
 class ReadResult:
-    """What a worker found in one file; ``error`` is ``timeout``, ``memory`` or ``failed`` when it found nothing."""
+    """What a worker found in one file; ``error`` (a ``ReadError``) when it found nothing."""
 
     signals: list[Signal] = field(default_factory=list)
-    error: str | None = None
+    error: ReadError | None = None
     maxrss_kb: int = 0
 
 
@@ -188,7 +188,9 @@ class ReaderPool:
         else:
             self._idle.append(job.proc)
         if error:
-            return ReadResult(error=str(error), maxrss_kb=maxrss)
+            return ReadResult(
+                error=cast(ReadError, str(error)), maxrss_kb=maxrss
+            )  # the worker's Answer.error
         return ReadResult([Signal.from_json(s) for s in reply.get("signals") or []], maxrss_kb=maxrss)
 
     def close(self) -> None:

@@ -22,12 +22,16 @@ import sys
 import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, TypedDict, get_args
 
 REQUEST = struct.Struct(">II")
 ANSWER = struct.Struct(">I")
 MAX_MIME = 256
 DEFAULT_MEMORY_MB = 512  # a 25 MB file peaks near 150 MB of address space
+# Why a file was not read (a disclosures.provenance.read_* suffix): a worker's answer says memory or failed,
+# the pool (reader_pool.ReadResult) adds timeout and failed.
+ReadError = Literal["memory", "failed", "timeout"]
+READ_ERRORS: tuple[ReadError, ...] = get_args(ReadError)
 SOCKET_EVENTS = frozenset(
     {
         "socket.__new__",
@@ -42,6 +46,14 @@ SOCKET_EVENTS = frozenset(
 )
 
 log = logging.getLogger("cogs.disclosures.reader_worker")
+
+
+class Answer(TypedDict, total=False):
+    """The worker's answer about one file (sent as JSON)."""
+
+    signals: list[dict[str, Any]]
+    error: ReadError
+    maxrss_kb: int
 
 
 def reader_modules_only() -> None:
@@ -83,7 +95,7 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
     return data if data is not None and len(data) == size else None
 
 
-def answer(data: bytes, mime: str) -> tuple[dict[str, Any], bool]:
+def answer(data: bytes, mime: str) -> tuple[Answer, bool]:
     """The JSON answer for one file, and whether this process must exit after sending it."""
     from cogs.disclosures.provenance import read_signals
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 import discord
 
@@ -36,6 +36,9 @@ LABEL_LIMIT = 45
 DESCRIPTION = 100
 CHOICES = {"status": STATUSES, "medium": MEDIUMS, "ai_uses": AI_USES, "confidence": CONFIDENCES}
 TEXT_LIMITS = {"date": 10, "titles": 4000, "companies": 4000, "sources": 4000, "summary": 4000, "credit": 500}
+# DraftView's button labels (disclosures.button.<name>); for a queue item save is publish, leave is back.
+DraftButton = Literal["form_facts", "form_text", "form_id", "publish", "save", "back", "cancel"]
+DRAFT_BUTTONS: tuple[DraftButton, ...] = get_args(DraftButton)
 
 
 @dataclass
@@ -82,13 +85,14 @@ class DraftView(ErrorReportingView):
         self.draft = draft
         saving = "publish" if draft.submission is not None else "save"
         leaving = "back" if draft.submission is not None else "cancel"
-        for button, key, name in (
+        buttons: tuple[tuple[discord.ui.Button, str, DraftButton], ...] = (
             (self.facts, "facts", "form_facts"),
             (self.text, "text", "form_text"),
             (self.change_id, "id", "form_id"),
             (self.save, "save", saving),
             (self.leave, "leave", leaving),
-        ):
+        )
+        for button, key, name in buttons:
             button.label = clip(t(f"disclosures.button.{name}"), 80)
             button.custom_id = f"disc:draft:{key}"
         if draft.stored is not None:  # an existing record keeps its id

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.text import clean_input
+from cogs.disclosures.problems import RecordError
 from cogs.disclosures.record_text import guess_language, http_host, is_http_url
 from cogs.disclosures.vocab import AI_USES, CONFIDENCES, MEDIUMS, ROLES, STATUSES
 
@@ -46,35 +47,6 @@ LIMITS = {
 MAX_ALT_TITLES = 20
 MAX_COMPANIES = 20
 MAX_SOURCES = 50
-
-
-class RecordError(ValueError):
-    """A record field is invalid.
-
-    ``field`` names it and ``reason`` says why in plain English (logs, import reports); ``code`` and ``params``
-    let a form say it in the reader's language (catalog ``disclosures.problem.<code>``); ``item`` is the
-    entry (0-based) of a list field or the line of a text box. ``problems`` lists every problem found in the
-    record, this one first: validation reports them all at once, not one per round trip.
-    """
-
-    def __init__(
-        self, field: str, reason: str, *, code: str = "invalid", item: int | None = None, **params: Any
-    ) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-        self.code = code
-        self.item = item
-        self.params = params
-        self.problems: list[RecordError] = [self]
-
-    @classmethod
-    def of(cls, problems: list[RecordError]) -> RecordError:
-        """One error carrying several problems (its field, reason and message are the first one's)."""
-        first = problems[0]
-        error = cls(first.field, first.reason, code=first.code, item=first.item, **first.params)
-        error.problems = list(problems)
-        return error
 
 
 class _Collect:

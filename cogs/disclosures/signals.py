@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from bot.text import clip
 
@@ -29,6 +29,25 @@ AI_SOFTWARE = re.compile(
     re.IGNORECASE,
 )
 EXCERPT = 300
+# Every kind of signal the readers report (each a disclosures.provenance.* suffix: image_reply says it).
+SignalKind = Literal[
+    "c2pa",
+    "c2pa_invalid",
+    "c2pa_source",
+    "c2pa_remote",
+    "c2pa_error",
+    "digital_source_type",
+    "png_parameters",
+    "comfyui",
+    "novelai",
+    "invokeai",
+    "exif_software",
+    "comfyui_exif",
+    "exif_comment",
+    "limit_chunks",  # reading stopped at a limit
+    "limit_text",
+]
+SIGNAL_KINDS: tuple[SignalKind, ...] = get_args(SignalKind)
 
 
 @dataclass(frozen=True)
@@ -40,7 +59,7 @@ class Signal:
     are text taken from the file: whoever renders them must escape them.
     """
 
-    kind: str
+    kind: SignalKind
     detail: dict[str, str] = field(default_factory=dict)
     ai: bool = False
     context: bool = False
@@ -52,7 +71,7 @@ class Signal:
     def from_json(cls, data: dict[str, Any]) -> Signal:
         detail = data.get("detail") or {}
         return cls(
-            str(data["kind"]),
+            cast(SignalKind, str(data["kind"])),  # written by to_json in the reader worker
             {str(k): str(v) for k, v in detail.items()},
             ai=bool(data.get("ai")),
             context=bool(data.get("context")),

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlite_utils import Database
 
@@ -89,12 +89,18 @@ def delete_record(db: Database, record_id: str, *, actor: Actor) -> bool:
     return True
 
 
-class RestoreError(Exception):
-    """Nothing to restore: ``reason`` is ``not_deleted``, ``no_entry`` or ``no_copy``."""
+# Why there is nothing to restore (a disclosures.restore.* suffix): the record is not deleted, no history entry
+# has it, or the entry kept no copy of it.
+RestoreReason = Literal["not_deleted", "no_entry", "no_copy"]
+RESTORE_REASONS: tuple[RestoreReason, ...] = get_args(RestoreReason)
 
-    def __init__(self, reason: str) -> None:
+
+class RestoreError(Exception):
+    """Nothing to restore, for ``reason`` (one of ``RESTORE_REASONS``)."""
+
+    def __init__(self, reason: RestoreReason) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason: RestoreReason = reason
 
 
 def restore_record(

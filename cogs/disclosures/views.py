@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import discord
 
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 MODAL_TITLE_LIMIT = 45
 LABEL_LIMIT = 45
 RECORD_ID = text(r"[a-z0-9][a-z0-9-]{1,79}")
+# ReviewView's buttons, each labelled disclosures.button.<name> (and named so in its custom_id).
+ReviewButton = Literal["approve", "reject", "merge", "skip"]
+REVIEW_BUTTONS: tuple[ReviewButton, ...] = get_args(ReviewButton)
 
 
 def _cog(interaction: Interaction) -> Disclosures:
@@ -236,12 +239,13 @@ class ReviewView(ErrorReportingView):
         super().__init__(timeout=1800)
         self.cog = cog
         self.submission = submission
-        for button, key in (
+        buttons: tuple[tuple[discord.ui.Button, ReviewButton], ...] = (
             (self.approve, "approve"),
             (self.reject, "reject"),
             (self.merge, "merge"),
             (self.skip, "skip"),
-        ):
+        )
+        for button, key in buttons:
             button.label = clip(t(f"disclosures.button.{key}"), 80)
             button.custom_id = f"disc:review:{key}:{submission['id']}"
 

@@ -11,7 +11,14 @@ from bot.text import clip_lines
 from cogs.polls.model import EditNote, Poll
 from cogs.polls.summary import Text, option_lines, outcome_line, round_lines
 from cogs.polls.tally import Method, RunoffResult, Totals
-from cogs.polls.views import BallotFlowButton, RemoveVoteButton, ShowResultsButton, VoteButton, VoteSelect
+from cogs.polls.views import (
+    BallotFlow,
+    BallotFlowButton,
+    RemoveVoteButton,
+    ShowResultsButton,
+    VoteButton,
+    VoteSelect,
+)
 
 OPEN_COLOUR = discord.Colour(0x5B7DB1)
 CLOSED_COLOUR = discord.Colour(0x6E6E78)
@@ -122,7 +129,7 @@ def poll_view(poll: Poll, t: Text) -> discord.ui.View | None:
         )
         view.add_item(VoteSelect(poll.id, select))
     else:
-        kind = "rank" if poll.method is Method.RANKED else "score"
+        kind: BallotFlow = "rank" if poll.method is Method.RANKED else "score"
         view.add_item(BallotFlowButton(poll.id, kind, t(f"polls.vote.start_{kind}")))
     remove = RemoveVoteButton(poll.id, t("polls.vote.remove_button"))
     results = ShowResultsButton(poll.id, t("polls.vote.results_button"))

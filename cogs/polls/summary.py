@@ -6,12 +6,16 @@ Every function takes ``t(key, **params) -> str`` so the same code serves any lan
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, get_args
 
 from cogs.polls.model import Poll
 from cogs.polls.tally import Method, RunoffResult, Totals, averages
 
 Text = Callable[..., str]
 BAR_WIDTH = 10
+# Where outcome_line's keys are (polls.<stage>.winner…): a closed poll's result, an open poll's lead.
+OutcomeStage = Literal["summary", "summary.open"]
+OUTCOME_STAGES: tuple[OutcomeStage, ...] = get_args(OutcomeStage)
 
 
 def bar(share: float) -> str:
@@ -46,7 +50,7 @@ def option_lines(poll: Poll, result: Totals | RunoffResult, t: Text) -> list[str
 def outcome_line(poll: Poll, result: Totals | RunoffResult, t: Text) -> str:
     """Who won, or who tied and under which rule, or that nobody voted. While the poll is open nothing is
     decided: it says who leads (the moderators' view of a hidden poll, a live chart), never "Result"."""
-    stage = "summary" if not poll.is_open else "summary.open"
+    stage: OutcomeStage = "summary" if not poll.is_open else "summary.open"
     if not result.winners:
         return t(f"polls.{stage}.no_votes")
     names = ", ".join(poll.label(w) for w in result.winners)

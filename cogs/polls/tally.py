@@ -30,6 +30,15 @@ class TieRule(StrEnum):
     IRV_ALL_EQUAL = "irv_all_equal"  # instant-runoff: every continuing option had the same count
 
 
+class EliminationRule(StrEnum):
+    """Why an instant-runoff round eliminated the options it did (a catalog suffix)."""
+
+    NONE = ""  # the round eliminated nobody
+    LOWEST = "lowest"
+    LOWEST_PREVIOUS_ROUND = "lowest_previous_round"  # tied for last, settled by an earlier round's counts
+    LOWEST_BATCH = "lowest_batch"  # still tied: all of them eliminated together
+
+
 @dataclass(frozen=True)
 class Totals:
     """Per-option totals (in option order), the winners and how a tie (if any) was settled."""
@@ -52,7 +61,7 @@ class Round:
     counts: dict[int, int]
     exhausted: int
     eliminated: tuple[int, ...] = ()
-    elimination_rule: str = ""  # "lowest", "lowest_previous_round" or "lowest_batch" (tied, all removed)
+    elimination_rule: EliminationRule = EliminationRule.NONE
 
 
 @dataclass(frozen=True)
@@ -194,19 +203,21 @@ def instant_runoff(options: Sequence[int], ballots: Iterable[Iterable[int]]) -> 
     return RunoffResult(tuple(options), len(cleaned), tuple(rounds), (), TieRule.NONE, first)
 
 
-def _lowest(continuing: Sequence[int], history: Sequence[Mapping[int, int]]) -> tuple[tuple[int, ...], str]:
+def _lowest(
+    continuing: Sequence[int], history: Sequence[Mapping[int, int]]
+) -> tuple[tuple[int, ...], EliminationRule]:
     current = history[-1]
     low = min(current[o] for o in continuing)
     tied = [o for o in continuing if current[o] == low]
     if len(tied) == 1:
-        return tuple(tied), "lowest"
+        return tuple(tied), EliminationRule.LOWEST
     for earlier in reversed(history[:-1]):
         low = min(earlier.get(o, 0) for o in tied)
         narrowed = [o for o in tied if earlier.get(o, 0) == low]
         if len(narrowed) == 1:
-            return tuple(narrowed), "lowest_previous_round"
+            return tuple(narrowed), EliminationRule.LOWEST_PREVIOUS_ROUND
         tied = narrowed
-    return tuple(tied), "lowest_batch"
+    return tuple(tied), EliminationRule.LOWEST_BATCH
 
 
 def count(

@@ -6,7 +6,7 @@ They survive restarts without per-poll registration; each callback hands over to
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import discord
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 OPTION = Part(r"\d{1,3}", int)
+BallotFlow = Literal["rank", "score"]  # the step-by-step ballot of a ranked poll, of a score poll
+BALLOT_FLOWS: tuple[BallotFlow, ...] = get_args(BallotFlow)
 
 
 def _voting(interaction: Interaction) -> Voting:
@@ -67,14 +69,17 @@ class VoteSelect(Persistent[discord.ui.Select], custom_id="poll:{poll_id}:sel", 
 
 
 class BallotFlowButton(
-    Persistent[discord.ui.Button], custom_id="poll:{poll_id}:{kind}", poll_id=ID, kind=text("rank|score")
+    Persistent[discord.ui.Button],
+    custom_id="poll:{poll_id}:{kind}",
+    poll_id=ID,
+    kind=text("|".join(BALLOT_FLOWS)),
 ):
     """Opens the private step-by-step ballot of a ranked or score poll."""
 
     poll_id: int
     kind: str
 
-    def __init__(self, poll_id: int, kind: str, label: str = "Vote") -> None:
+    def __init__(self, poll_id: int, kind: BallotFlow, label: str = "Vote") -> None:
         button = discord.ui.Button(label=label[:80], style=discord.ButtonStyle.primary)
         super().__init__(button, poll_id=poll_id, kind=kind)
 

@@ -8,28 +8,33 @@ from dataclasses import dataclass
 
 from bot.hooks import DEFAULT_FEATURE, feature_of
 from cogs.alerts import relevance as alert_relevance
-from cogs.disclosures import audit, forms, submissions, vocab
-from cogs.disclosures.records import RecordError
-from cogs.polls.tally import Method, TieRule
+from cogs.alerts.cog import DIGEST_MODES
+from cogs.alerts.decide import Outcome
+from cogs.alerts.embeds import FEED_STATUSES
+from cogs.alerts.failures import STORY_URL_PROBLEMS
+from cogs.disclosures import audit, forms, queries, submissions, vocab
+from cogs.disclosures.c2pa_reader import FAILURE_REASONS
+from cogs.disclosures.contributions import SUBMIT_BOXES
+from cogs.disclosures.image_check import NOTHING_KEYS
+from cogs.disclosures.image_reply import AI_VARIANTS
+from cogs.disclosures.problems import PROBLEM_CODES
+from cogs.disclosures.reader_worker import READ_ERRORS
+from cogs.disclosures.record_form import DRAFT_BUTTONS
+from cogs.disclosures.signals import SIGNAL_KINDS
+from cogs.disclosures.store import RESTORE_REASONS
+from cogs.disclosures.views import REVIEW_BUTTONS
+from cogs.polls.summary import OUTCOME_STAGES
+from cogs.polls.tally import EliminationRule, Method, TieRule
+from cogs.polls.views import BALLOT_FLOWS
 from tests.bot.catalog_values import (
-    Literals,
     Values,
     alert_reason_keys,
-    call_args,
     const,
-    default_of,
-    dict_keys,
-    dict_values,
-    function,
-    local,
-    loop_items,
     minus,
     module_of,
     named,
     parsed,
-    returned,
     tree_keys,
-    union,
     values,
 )
 
@@ -41,8 +46,6 @@ class Family:
     empty_ok: str = ""  # why no value at all is fine
 
 
-DISCLOSURES = "cogs/disclosures"
-SIGNAL_KINDS = call_args(DISCLOSURES, "Signal", 0)  # every kind of signal the image readers report
 SUBMISSION_STATES = const(submissions.STATES)
 
 FAMILIES: dict[str, Family] = {
@@ -66,8 +69,8 @@ FAMILIES: dict[str, Family] = {
     ),
     # --- alerts
     "alerts.choice.{}": Family(
-        "cogs.alerts.relevance.MODES (a server's stored mode) and the values given to cog._choice",
-        union(const(alert_relevance.MODES), call_args("cogs/alerts/cog.py", "_choice", 0)),
+        "what cogs.alerts.cog._choices is given: relevance.MODES (a server's stored mode) and DIGEST_MODES",
+        const(alert_relevance.MODES, DIGEST_MODES),
     ),
     "alerts.relevance.{}": Family("cogs.alerts.relevance.MODES", const(alert_relevance.MODES)),
     "alerts.permission.{}": Family(
@@ -75,15 +78,13 @@ FAMILIES: dict[str, Family] = {
         lambda _: values(module_of("cogs/alerts/cog.py").NEEDED_PERMISSIONS),
     ),
     "alerts.story_url.{}": Family(
-        "the codes cogs.alerts.failures.story_url_problem returns",
-        returned("cogs/alerts/failures.py", "story_url_problem", 0),
+        "cogs.alerts.failures.STORY_URL_PROBLEMS (what story_url_problem returns)", const(STORY_URL_PROBLEMS)
     ),
     "alerts.feeds.status.{}": Family(
-        "what cogs.alerts.embeds.feed_status returns", returned("cogs/alerts/embeds.py", "feed_status")
+        "cogs.alerts.embeds.FEED_STATUSES (what feed_status returns)", const(FEED_STATUSES)
     ),
     "alerts.why.outcome.{}": Family(
-        "the outcomes Decider.decide assigns to row['outcome'] and Decider._publish returns",
-        union(lambda _: _assigned_outcomes(), returned("cogs/alerts/decide.py", "Decider._publish", 0)),
+        "cogs.alerts.decide.Outcome (what Decider.decide records for an item)", const(Outcome)
     ),
     "alerts.reason.{}": Family(
         "failures.reason_key of every fetch/guard failure reason", alert_reason_keys(False)
@@ -105,8 +106,8 @@ FAMILIES: dict[str, Family] = {
         lambda _: _disclosure_choices(),
     ),
     "disclosures.stats.by_{}": Family(
-        "the keys of `sections` in Disclosures.stats",
-        dict_keys("cogs/disclosures/cog.py", "Disclosures.stats", "sections"),
+        "cogs.disclosures.queries.STATS_SECTIONS (the sections of Disclosures.stats)",
+        const(queries.STATS_SECTIONS),
     ),
     # --- disclosures: submissions, curation, audit
     "disclosures.history.role.{}": Family("cogs.disclosures.audit.ROLES", const(audit.ROLES)),
@@ -117,19 +118,13 @@ FAMILIES: dict[str, Family] = {
         minus(SUBMISSION_STATES, "pending"),
     ),
     "disclosures.restore.{}": Family(
-        "every RestoreError(reason) raised in cogs/disclosures/store.py",
-        call_args("cogs/disclosures/store.py", "RestoreError", 0),
+        "cogs.disclosures.store.RESTORE_REASONS (a RestoreError's reason)", const(RESTORE_REASONS)
     ),
     "disclosures.problem.{}": Family(
-        "every RecordError(code=...) in cogs/disclosures, and RecordError's default code",
-        union(
-            call_args(DISCLOSURES, "RecordError", "code", passed_on=("problem.code",)),
-            default_of(RecordError, "code"),
-        ),
+        "cogs.disclosures.problems.PROBLEM_CODES (a RecordError's code)", const(PROBLEM_CODES)
     ),
     "disclosures.submit.{}_label": Family(
-        "the boxes of the submit form: keys of `typed` in Contributions.receive_submission",
-        dict_keys("cogs/disclosures/contributions.py", "Contributions.receive_submission", "typed"),
+        "cogs.disclosures.contributions.SUBMIT_BOXES (the boxes of the submit form)", const(SUBMIT_BOXES)
     ),
     "disclosures.form.{}": Family(
         "cogs.disclosures.forms.FORM_ORDER (every box of the record form)", const(forms.FORM_ORDER)
@@ -139,37 +134,20 @@ FAMILIES: dict[str, Family] = {
         const(forms.FORM_ORDER),
     ),
     "disclosures.button.{}": Family(
-        "the literal (button, key[, name]) loops of ReviewView.__init__ and DraftView.__init__",
-        union(
-            loop_items("cogs/disclosures/views.py", "ReviewView.__init__", "key"),
-            loop_items("cogs/disclosures/record_form.py", "DraftView.__init__", "name"),
-        ),
+        "cogs.disclosures.views.REVIEW_BUTTONS and record_form.DRAFT_BUTTONS (ReviewView's, DraftView's)",
+        const(REVIEW_BUTTONS, DRAFT_BUTTONS),
     ),
     # --- disclosures: the image check
     "disclosures.provenance.{}": Family(
-        "every Signal(kind) the readers report, the AI variants signal_lines picks for some, and the"
-        " nothing_key= values given to run_image_check",
-        lambda built: union(
-            SIGNAL_KINDS,
-            local(
-                "cogs/disclosures/image_reply.py",
-                "signal_lines",
-                "key",
-                kind={kind for (kind,) in SIGNAL_KINDS(built)},
-            ),
-            call_args("cogs/disclosures/image_check.py", "run_image_check", "nothing_key"),
-        )(built),
+        "cogs.disclosures.signals.SIGNAL_KINDS (every kind of signal the readers report), the keys"
+        " image_reply.AI_VARIANTS gives some of them, and image_check.NOTHING_KEYS",
+        const(SIGNAL_KINDS, AI_VARIANTS.values(), NOTHING_KEYS),
     ),
     "disclosures.provenance.reason.{}": Family(
-        "what cogs.disclosures.c2pa_reader.reason_of returns",
-        returned("cogs/disclosures/c2pa_reader.py", "reason_of"),
+        "cogs.disclosures.c2pa_reader.FAILURE_REASONS (what reason_of returns)", const(FAILURE_REASONS)
     ),
     "disclosures.provenance.read_{}": Family(
-        "every ReadResult(error=...) of the reader pool and the worker's {'error': ...} replies it passes on",
-        union(
-            call_args(DISCLOSURES, "ReadResult", "error", passed_on=("str(error)",)),
-            dict_values("cogs/disclosures/reader_worker.py", "error"),
-        ),
+        "cogs.disclosures.reader_worker.READ_ERRORS (a ReadResult's error)", const(READ_ERRORS)
     ),
     # --- polls
     "polls.method.{}": Family(
@@ -178,38 +156,14 @@ FAMILIES: dict[str, Family] = {
     ),
     "polls.tie.{}": Family("cogs.polls.tally.TieRule", const(TieRule)),
     "polls.elimination.{}": Family(
-        "the rule names cogs.polls.tally._lowest returns", returned("cogs/polls/tally.py", "_lowest", 1)
+        "cogs.polls.tally.EliminationRule but NONE (round_lines names the rule only when a round eliminated)",
+        const([rule for rule in EliminationRule if rule is not EliminationRule.NONE]),
     ),
-    "polls.vote.start_{}": Family(
-        "the `kind` poll_view assigns for a ranked or score poll",
-        local("cogs/polls/render.py", "poll_view", "kind"),
-    ),
-    "polls.{}.no_votes": Family(
-        "the `stage` outcome_line assigns", local("cogs/polls/summary.py", "outcome_line", "stage")
-    ),
-    "polls.{}.tie": Family(
-        "the `stage` outcome_line assigns", local("cogs/polls/summary.py", "outcome_line", "stage")
-    ),
-    "polls.{}.winner": Family(
-        "the `stage` outcome_line assigns", local("cogs/polls/summary.py", "outcome_line", "stage")
-    ),
+    "polls.vote.start_{}": Family("cogs.polls.views.BALLOT_FLOWS", const(BALLOT_FLOWS)),
+    "polls.{}.no_votes": Family("cogs.polls.summary.OUTCOME_STAGES", const(OUTCOME_STAGES)),
+    "polls.{}.tie": Family("cogs.polls.summary.OUTCOME_STAGES", const(OUTCOME_STAGES)),
+    "polls.{}.winner": Family("cogs.polls.summary.OUTCOME_STAGES", const(OUTCOME_STAGES)),
 }
-
-
-def _assigned_outcomes() -> set[tuple[str, ...]]:
-    """The strings Decider.decide assigns to ``row["outcome"]`` itself (the others come from _publish)."""
-    path = "cogs/alerts/decide.py"
-    scope = function(path, "Decider.decide")
-    literals = Literals(path, scope)
-    found = {
-        (value,)
-        for node in ast.walk(scope)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1
-        if ast.unparse(node.targets[0]) == "row['outcome']"
-        for value in literals.of(node.value)
-    }
-    assert found, f"{path}: Decider.decide assigns no row['outcome']: update FAMILIES"
-    return found
 
 
 def _disclosure_choices() -> set[tuple[str, ...]]:
