@@ -200,6 +200,22 @@ class Lease:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    async def attempt(self, work: Callable[[], Coroutine[Any, Any, T]], what: str) -> tuple[bool, T | None]:
+        """One round of a background loop: when this owner holds (or can take) the lease, ``run`` the work.
+
+        ``(True, result)`` when the work ran to its end; ``(False, None)`` when another process holds the lease,
+        when the lease passed to another process mid-way (the work was stopped), or when the work failed. Failures
+        are logged, naming ``what``, and the loop goes on: the next round tries again.
+        """
+        try:
+            if await self.hold():
+                return True, await self.run(work)
+        except LeaseLost:
+            log.warning("Lease %s passed to another process during %s, which was stopped", self.name, what)
+        except Exception:
+            log.exception("%s failed (lease %s); the next round tries again", what.capitalize(), self.name)
+        return False, None
+
 
 # ----- starting next to other processes ---------------------------------------------------------
 

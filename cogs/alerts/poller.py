@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.leases import Lease, LeaseLost
+from bot.leases import Lease
 from cogs.alerts import fanout, store, store_items
 from cogs.alerts.decide import Candidate, Decider
 from cogs.alerts.fetch import FeedFetcher, FetchError, FetchResult
@@ -137,16 +137,9 @@ class Poller:
     async def _loop(self) -> None:
         """Every tick: take or renew the lease; while this process holds it, run a cycle and the digests."""
         while True:
-            try:
-                if await self.lease.hold():
-                    await self.lease.run(self._round)
-                    self.cycles += 1
-            except asyncio.CancelledError:
-                raise
-            except LeaseLost:
-                log.warning("The alerts lease passed to another process during a cycle; it polls from now on")
-            except Exception:
-                log.exception("Alert poller cycle failed; trying again in %.0f s", self.tick)
+            ran, _ = await self.lease.attempt(self._round, "the alert poller cycle")
+            if ran:
+                self.cycles += 1
             await asyncio.sleep(self.tick)
 
     async def _round(self) -> None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.db import AsyncDatabase
-from bot.leases import Lease, LeaseLost
+from bot.leases import Lease
 from cogs.polls import store
 
 log = logging.getLogger(__name__)
@@ -72,16 +72,7 @@ class DeadlineScheduler:
         await self.ready()
         while True:
             self._wake.clear()  # before reading deadlines, so a wake() during the check is not lost
-            deadline = None
-            try:
-                if await self.lease.hold():
-                    deadline = await self.lease.run(self._round)
-            except asyncio.CancelledError:
-                raise
-            except LeaseLost:
-                log.warning("The poll deadline lease passed to another process while closing polls")
-            except Exception:
-                log.exception("Poll deadline check failed; retrying")
+            _, deadline = await self.lease.attempt(self._round, "the poll deadline check")
             # the holder renews (and re-reads deadlines) this often; the others retry the lease as often
             delay = min(MAX_SLEEP, self.lease.renew_every)
             if deadline is not None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot import guild_settings
 from bot.hooks import ApplyRetention, ForgetGuild, hook_name, hooks_of
-from bot.leases import Lease, LeaseLost
+from bot.leases import Lease
 from bot.retention import DAY, GUILD_PURGE_DAYS, PRIVACY_LOG_DAYS, cutoff
 
 if TYPE_CHECKING:
@@ -101,16 +101,9 @@ class DailyJob:
     async def _loop(self) -> None:
         await self.bot.wait_until_ready()
         while True:
-            try:
-                if await self.lease.hold():
-                    await self.lease.run(self.run_once)
-                    self.rounds += 1
-            except asyncio.CancelledError:
-                raise
-            except LeaseLost:
-                log.warning("The privacy lease passed to another process during a round")
-            except Exception:
-                log.exception("The daily privacy round failed; it runs again tomorrow")
+            ran, _ = await self.lease.attempt(self.run_once, "the daily privacy round")
+            if ran:
+                self.rounds += 1
             await asyncio.sleep(self.interval)
 
     async def run_once(self, now: float | None = None) -> DailyReport:

@@ -202,6 +202,48 @@ async def test_run_passes_the_works_own_error_through(adbs: tuple[AsyncDatabase,
     assert lease.held
 
 
+async def test_attempt_runs_the_round_only_for_the_holder_and_never_raises(
+    adbs: tuple[AsyncDatabase, AsyncDatabase], caplog: pytest.LogCaptureFixture
+) -> None:
+    """What a background loop calls each round: the holder runs the work; the other process, a failing round
+    and a round stopped by a lost lease all come back as (False, None), logged, so the loop goes on."""
+    a, b = adbs
+    lease, other = Lease(a, "job", ttl=30), Lease(b, "job", ttl=30)
+
+    async def work() -> str:
+        return "done"
+
+    async def broken() -> str:
+        raise ValueError("feed exploded")
+
+    assert await lease.attempt(work, "the test round") == (True, "done")
+    assert await other.attempt(work, "the test round") == (False, None)  # held by the first owner
+    assert await lease.attempt(broken, "the test round") == (False, None)
+    assert "The test round failed (lease job)" in caplog.text and "feed exploded" in caplog.text
+    assert lease.held  # a failed round keeps the lease: the next round tries again
+
+    short = Lease(a, "short", ttl=0.3)
+    started = asyncio.Event()
+
+    async def forever() -> str:
+        started.set()
+        await asyncio.Event().wait()
+        return "never"
+
+    def hand_to_a_thief(db: Database) -> None:
+        with db.conn:
+            db.execute("UPDATE leases SET owner = 'thief' WHERE name = 'short'")
+
+    async def steal() -> None:
+        await started.wait()
+        await b.run(hand_to_a_thief)
+
+    thief = asyncio.create_task(steal())
+    assert await asyncio.wait_for(short.attempt(forever, "the long round"), timeout=5) == (False, None)
+    await thief
+    assert "Lease short passed to another process during the long round" in caplog.text
+
+
 def test_a_lease_needs_a_positive_ttl() -> None:
     with pytest.raises(ValueError):
         Lease(object.__new__(AsyncDatabase), "job", ttl=0)
