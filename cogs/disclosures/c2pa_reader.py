@@ -213,6 +213,8 @@ def read_c2pa(data: bytes, mime: str, *, png_has_store: bool = False) -> list[Si
             return summarise_c2pa(json.loads(reader.json()))
         finally:
             reader.close()
+    except MemoryError:  # the worker's limit: answered "needed too much memory", never "no C2PA"
+        raise
     except Exception as exc:  # the SDK raises its own error types for malformed or unsupported data
         message = str(exc)
         if message.startswith("Remote") or "RemoteManifest" in type(exc).__name__:

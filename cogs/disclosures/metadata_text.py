@@ -6,7 +6,6 @@ examined in a fixed-size window (a regular expression over the whole file was qu
 
 from __future__ import annotations
 
-import contextlib
 import re
 from typing import Any
 
@@ -113,8 +112,12 @@ def _exif_texts(exif: Image.Exif) -> list[tuple[str, str]]:
     """(tag name, text) for the EXIF fields generators write to: IFD0 text tags and UserComment (either IFD)."""
     found = [(name, _text(exif.get(tag))) for tag, name in EXIF_TEXT_TAGS.items()]
     comments = [exif.get(USER_COMMENT_TAG)]  # some savers put it in IFD0 instead of the Exif IFD
-    with contextlib.suppress(Exception):  # malformed IFDs are common; a missing comment is not a signal
+    try:
         comments.append(exif.get_ifd(EXIF_IFD).get(USER_COMMENT_TAG))
+    except MemoryError:  # the worker's limit: a padded IFD must not read as "no comment"
+        raise
+    except Exception:  # malformed IFDs are common; a missing comment is not a signal
+        pass
     found += [("UserComment", _user_comment(raw)) for raw in comments if raw]
     return [(name, text) for name, text in found if text]
 

@@ -121,6 +121,8 @@ def read_signals(data: bytes, mime: str | None = None) -> list[Signal]:
     signals += generator_signals(texts)
     try:
         exif = _exif_from(data, kind, png.exif if png else None)
+    except MemoryError:  # the worker's limit: answered "needed too much memory", never "nothing found"
+        raise
     except Exception as exc:  # Pillow raises many types on damaged or unsupported headers
         log.debug("EXIF unreadable: %s", exc)
         exif = None

@@ -1,7 +1,8 @@
 """Image files for the image-check tests, generated here (never downloaded), and the real fixtures' paths.
 
 Crafted kinds: generator traces, large files whose signal sits at the very end, regular-expression bait, PNG
-chunk bombs, truncated and unparsable files, text that tries to format the bot's reply.
+chunk bombs, truncated and unparsable files, text that tries to format the bot's reply, metadata that is
+small on disk but takes far more memory once read.
 """
 
 from __future__ import annotations
@@ -111,3 +112,73 @@ def unparsable_jpeg() -> bytes:
     Image.new("RGB", (16, 16), (200, 100, 50)).save(out, "JPEG")
     data = out.getvalue()
     return data[:2] + b"\xff\xe2\x00\x01" + data[2:]
+
+
+def rational_tiff(megabytes: float, seed: int = 4) -> bytes:
+    """A 1×1 grey TIFF whose IFD0 Software tag holds ``megabytes`` of RATIONAL values (random, so few are small
+    cached ints). Pillow keeps a tag's raw bytes when it opens the file but unpacks them when the tag is read:
+    about 40 bytes of Python objects (ints, a Fraction and an IFDRational per pair) for each byte of the file."""
+    count = int(megabytes * 1024 * 1024) // 8
+    entries = [  # (tag, type, count, value); type 3 SHORT, 4 LONG, 5 RATIONAL; 0 = filled in below
+        (256, 3, 1, 1),  # ImageWidth
+        (257, 3, 1, 1),  # ImageLength
+        (258, 3, 1, 8),  # BitsPerSample
+        (259, 3, 1, 1),  # Compression: none
+        (262, 3, 1, 1),  # PhotometricInterpretation: black is zero
+        (273, 4, 1, 0),  # StripOffsets: the one pixel
+        (277, 3, 1, 1),  # SamplesPerPixel
+        (278, 3, 1, 1),  # RowsPerStrip
+        (279, 4, 1, 1),  # StripByteCounts
+        (0x0131, 5, count, 0),  # Software, as numerator/denominator pairs: the values
+    ]
+    pixel = 8 + 2 + 12 * len(entries) + 4
+    where = {273: pixel, 0x0131: pixel + 2}
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, n, value in entries:
+        value = where.get(tag, value)
+        ifd += (
+            struct.pack("<HHIHH", tag, kind, n, value, 0)
+            if kind == 3
+            else struct.pack("<HHII", tag, kind, n, value)
+        )
+    ifd += struct.pack("<I", 0)  # no next IFD
+    return b"II*\0" + struct.pack("<I", 8) + ifd + b"\x80\0" + random.Random(seed).randbytes(count * 8)
+
+
+def padded_exif_tiff(megabytes: float, comment: bytes, seed: int = 5) -> bytes:
+    """A 1×1 grey TIFF whose Exif IFD holds a UserComment (``comment``, ASCII) beside ``megabytes`` of RATIONAL
+    values in its Gamma tag: reading the comment makes Pillow unpack the whole IFD, padding included."""
+    count = int(megabytes * 1024 * 1024) // 8
+    user_comment = b"ASCII\0\0\0" + comment
+    ifd0 = [  # (tag, type, count, value); type 3 SHORT, 4 LONG; offsets filled in below
+        (256, 3, 1, 1),  # ImageWidth
+        (257, 3, 1, 1),  # ImageLength
+        (258, 3, 1, 8),  # BitsPerSample
+        (259, 3, 1, 1),  # Compression: none
+        (262, 3, 1, 1),  # PhotometricInterpretation
+        (273, 4, 1, 0),  # StripOffsets
+        (277, 3, 1, 1),  # SamplesPerPixel
+        (278, 3, 1, 1),  # RowsPerStrip
+        (279, 4, 1, 1),  # StripByteCounts
+        (0x8769, 4, 1, 0),  # the Exif IFD
+    ]
+    exif = [(0x9286, 7, len(user_comment), 0), (0xA500, 5, count, 0)]  # UserComment, Gamma
+    exif_at = 8 + 2 + 12 * len(ifd0) + 4
+    pixel = exif_at + 2 + 12 * len(exif) + 4
+    comment_at = pixel + 2
+    padding_at = comment_at + len(user_comment) + (len(user_comment) % 2)
+    where = {273: pixel, 0x8769: exif_at, 0x9286: comment_at, 0xA500: padding_at}
+
+    def ifd(entries: list[tuple[int, int, int, int]]) -> bytes:
+        out = struct.pack("<H", len(entries))
+        for tag, kind, n, value in entries:
+            value = where.get(tag, value)
+            out += (
+                struct.pack("<HHIHH", tag, kind, n, value, 0)
+                if kind == 3
+                else struct.pack("<HHII", tag, kind, n, value)
+            )
+        return out + struct.pack("<I", 0)
+
+    body = ifd(ifd0) + ifd(exif) + b"\x80\0" + user_comment + b"\0" * (len(user_comment) % 2)
+    return b"II*\0" + struct.pack("<I", 8) + body + random.Random(seed).randbytes(count * 8)
