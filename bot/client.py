@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeAlias, TypedDict
+from typing import Any, TypeAlias, TypedDict
 
 import aiohttp
 import discord
@@ -29,6 +29,7 @@ from bot.migrations import core
 from bot.replies import command_ids
 from bot.settings import Settings
 from bot.sharding import IDENTIFY_INTERVAL, IdentifyPacer, describe_shards
+from bot.ui import expired
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,17 @@ class Haikei(commands.AutoShardedBot):
         for cog in hooks_of(self, DynamicItems):
             if cog.dynamic_items:
                 self.add_dynamic_items(*cog.dynamic_items)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py dispatches "interaction" in the same step as it hands the interaction to its view store:
+        # what handles it is known exactly now (bot.ui.expired), before any handler has run.
+        if event_name == "interaction" and args and isinstance(args[0], discord.Interaction):
+            expired.triage(self, args[0])
+        super().dispatch(event_name, *args, **kwargs)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A button, select or form nothing handles any more (restart, timeout) gets "this has expired"."""
+        await expired.answer_if_unhandled(interaction)
 
     def uptime_seconds(self) -> float:
         return time.monotonic() - self.started_at

@@ -48,7 +48,7 @@ class LeaseLost(Exception):
 def acquire(db: Database, name: str, owner: str, ttl: float, now: float | None = None) -> bool:
     """Take lease ``name`` for ``ttl`` seconds if it is free, expired or already ``owner``'s; True if held."""
     now = time.time() if now is None else now
-    with db.conn:
+    with db.atomic():
         db.execute(
             """INSERT INTO leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (name) DO UPDATE SET
@@ -66,7 +66,7 @@ def acquire(db: Database, name: str, owner: str, ttl: float, now: float | None =
 def renew(db: Database, name: str, owner: str, ttl: float, now: float | None = None) -> bool:
     """Extend ``owner``'s lease by ``ttl`` from now; False (and nothing changes) if it expired or is not theirs."""
     now = time.time() if now is None else now
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?",
             [now + ttl, name, owner, now],
@@ -76,7 +76,7 @@ def renew(db: Database, name: str, owner: str, ttl: float, now: float | None = N
 
 def release(db: Database, name: str, owner: str) -> bool:
     """Give the lease up at once (a clean stop), so another process need not wait for it to expire."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", [name, owner])
     return cursor.rowcount == 1
 

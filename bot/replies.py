@@ -24,11 +24,13 @@ import discord
 from discord import app_commands
 
 from bot.embeds import finish
+from bot.text import clip
 
 if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
+CONTENT_LIMIT = 2000  # characters of a message's content
 
 NO_PINGS = discord.AllowedMentions.none()
 # What a member needs for a user-installed app's answer to be public in a server without the app's bot; without
@@ -143,8 +145,9 @@ async def send(
 ) -> discord.Message | None:
     """Send ``content``/``embed``/``view``/``file`` as the response, or as a follow-up once responded.
 
-    Mentions are off unless the caller passes ``allowed_mentions``; embeds are made to fit Discord's limits.
-    A public answer becomes private where the member may not post it (``may_post``).
+    Mentions are off unless the caller passes ``allowed_mentions``; content and embeds are made to fit Discord's
+    limits (a message's content is at most 2,000 characters). A public answer becomes private where the member
+    may not post it (``may_post``).
     """
     ephemeral = ephemeral or not may_post(interaction)
     kwargs.setdefault("allowed_mentions", NO_PINGS)
@@ -153,7 +156,7 @@ async def send(
     for embed in kwargs.get("embeds") or ():
         finish(embed)
     if content is not None:
-        kwargs["content"] = content
+        kwargs["content"] = clip(content, CONTENT_LIMIT)
     if interaction.response.is_done():
         return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
     await interaction.response.send_message(ephemeral=ephemeral, **kwargs)

@@ -10,17 +10,20 @@ ELLIPSIS = "…"
 # Control characters (newline and tab kept), bidirectional overrides/isolates/marks, every other invisible
 # formatting character (Unicode category Cf, but for the joiners U+200C/U+200D that emoji and scripts need),
 # tag characters (hidden ASCII), and characters that render as nothing at all (Hangul fillers, the combining
-# grapheme joiner, Mongolian variation selectors, the blank Braille cell): text from members, feeds or files
-# never carries them into what others see.
+# grapheme joiner, Mongolian variation selectors, the blank Braille cell), and lone surrogates: text from
+# members, feeds or files never carries them into what others see.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
-    "\u08e2\u115f\u1160\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
+    "\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
     "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+    "\U0001d159\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+    "\ud800-\udfff]"  # lone surrogates: not text at all (they cannot even be stored as UTF-8)
 )
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 _BLANK_LINES = re.compile("\n{3,}")
-_JOINERS = re.compile("[\u200c\u200d]")  # kept inside text (emoji, scripts) but never enough to show
+# Kept inside text (emoji, scripts, ideographic variants need them) but never enough to show on their own: the
+# joiners and the variation selectors.
+_JOINERS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#:])")
 _MENTION = re.compile(r"@(everyone|here|&?\d+|!?\d+)", re.IGNORECASE)
 _MENTION_TAG = re.compile(r"<(@[!&]?|#)(\d+)>")
@@ -101,8 +104,22 @@ def untrusted(raw: str, limit: int, *, one_line: bool = False) -> str:
     no pings, at most ``limit`` characters (escaping counted); ``one_line`` folds all whitespace."""
     text = plain(_LINE_BREAKS.sub("\n", raw))
     text = " ".join(text.split()) if one_line else text.strip()
-    shown = neutralise_mentions(escape_markdown(clip(text, limit)))
-    while len(shown) > limit:
-        text = clip(text, max(1, len(text) - (len(shown) - limit) - 1))
-        shown = neutralise_mentions(escape_markdown(text))
-    return shown
+
+    def shown_at(length: int) -> str:
+        return neutralise_mentions(escape_markdown(clip(text, length)))
+
+    shown = shown_at(limit)
+    if len(shown) <= limit:
+        return shown
+    # Escaping made it longer: keep as much as fits, the longest clip whose escaped form is within the limit
+    # (text that is mostly markdown characters keeps half the limit, not a lone "…").
+    best = ELLIPSIS if limit >= 1 else ""
+    low, high = 2, min(len(text), limit) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = shown_at(middle)
+        if len(candidate) <= limit:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best

@@ -44,7 +44,8 @@ class Confirm(ErrorReportingView):
 
 async def ask(interaction: discord.Interaction, prompt: str, *, timeout: float = 120) -> Confirm:
     """Send ``prompt`` ephemerally with Confirm/Cancel and wait. Check ``.value``; answer via ``.clicked``
-    (already acknowledged by an edit, so use its ``followup``) or, on timeout, ``interaction.followup``.
+    (already acknowledged by an edit, so use its ``followup``) or, on timeout, ``interaction.followup``
+    (the buttons are then disabled on the prompt).
     """
     view = Confirm(
         interaction.user.id,
@@ -52,6 +53,6 @@ async def ask(interaction: discord.Interaction, prompt: str, *, timeout: float =
         cancel_label=replies.text(interaction, "ui.cancel"),
         timeout=timeout,
     )
-    await replies.send(interaction, prompt, view=view, ephemeral=True)
+    await view.send(interaction, prompt, ephemeral=True)  # disabled on the message if it times out
     await view.wait()
     return view

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import discord
@@ -22,7 +21,6 @@ class Paginator(ErrorReportingView):
         self.owner_id = owner_id
         self.pages = [finish(page) for page in pages]
         self.index = 0
-        self.message: discord.Message | discord.InteractionMessage | None = None
         self._sync_buttons()
 
     @property
@@ -51,19 +49,11 @@ class Paginator(ErrorReportingView):
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._show(interaction, self.index + 1)
 
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.message is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.message.edit(view=self)
-
     async def start(self, interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
-        """Send the first page (with buttons only when there is more than one page)."""
-        view = self if len(self.pages) > 1 else discord.utils.MISSING
-        await replies.send(interaction, embed=self.page, view=view, ephemeral=ephemeral)
+        """Send the first page (with buttons only when there is more than one page); on timeout the buttons
+        are disabled on the message (``ErrorReportingView``)."""
         if len(self.pages) > 1:
-            self.message = await interaction.original_response()
+            await self.send(interaction, embed=self.page, ephemeral=ephemeral)
         else:
+            await replies.send(interaction, embed=self.page, ephemeral=ephemeral)
             self.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -132,3 +133,22 @@ def test_the_ascii_fast_path_cleans_exactly_like_the_full_path(raw: str, one_lin
     else:
         expected = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n"))).strip()
     assert clean_input(raw, one_line=one_line) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\u200c\u200d", "\ufe0f", "\U000e0100", "\u17b4\u17b5", "\ufe0f\ufe0f", "\U0001d159", " \u200b\ufe0e "],
+)
+def test_text_made_only_of_characters_that_show_nothing_is_blank(text: str) -> None:
+    assert is_blank(text)
+
+
+@pytest.mark.parametrize("text", ["❤️", "葛\U000e0100", "👩\u200d🎨", "a"])
+def test_variation_selectors_and_joiners_stay_inside_text(text: str) -> None:
+    assert not is_blank(text) and clean_input(text, one_line=True) == text
+
+
+def test_lone_surrogates_are_not_text() -> None:
+    cleaned = clean_input("\ud800x\udfff y", one_line=True)
+    assert cleaned == "x y"
+    cleaned.encode("utf-8")  # storable

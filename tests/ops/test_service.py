@@ -40,7 +40,7 @@ async def test_operator_commands_beside_a_running_bot_then_a_systemd_stop(
 
         checked = await haikei("doctor", cwd=tmp_path, env=env)
         assert checked.code == 0, checked.out
-        assert "all " in checked.out and "migrations applied" in checked.out
+        assert "all " in checked.out and "migrations applied" in checked.out, checked.out
         saved = await haikei("backup", f"{tmp_path / 'backups'}/", cwd=tmp_path, env=env)
         assert saved.code == 0, saved.err
         [backup] = (tmp_path / "backups").iterdir()
