@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 
 import discord
 
 from bot.embeds import add_field, finish
+from bot.retention import POSTED_ALERT_DAYS
 from bot.text import clip
 from cogs.alerts.failures import UNKNOWN_REASON, stored_reason_key
 from cogs.alerts.render import (
@@ -119,6 +120,8 @@ def feed_pages(feeds: Sequence[dict[str, Any]], text: Text, per_page: int = 8) -
     """One field per feed (status, last success, last error, items posted), eight feeds a page."""
     pages: list[discord.Embed] = []
     never = text("alerts.feeds.never")
+    # A server's count of alerts from a feed: the ones still kept (the feed row's own total is every server's).
+    since = discord.utils.format_dt(discord.utils.utcnow() - timedelta(days=POSTED_ALERT_DAYS), "D")
     for start in range(0, len(feeds), per_page):
         chunk = feeds[start : start + per_page]
         embed = discord.Embed(title=text("alerts.feeds.title", count=len(feeds)), colour=INFO_COLOUR)
@@ -134,7 +137,7 @@ def feed_pages(feeds: Sequence[dict[str, Any]], text: Text, per_page: int = 8) -
                         error=error_sentence(feed.get("last_error"), text),
                         when=_when(feed.get("last_error_at"), never),
                     ),
-                    text("alerts.feeds.items_posted", count=feed.get("items_posted") or 0),
+                    text("alerts.feeds.items_posted", count=feed.get("items_posted") or 0, since=since),
                 ]
             )
             name = safe_text(feed.get("name") or feed.get("title") or feed["url"], 200)
@@ -152,27 +155,31 @@ def why_embed(url: str, info: dict[str, Any], text: Text) -> discord.Embed:
     embed = discord.Embed(
         title=text("alerts.why.title"), description=f"<{clip(url, 400)}>", colour=INFO_COLOUR
     )
-    seen = info["seen"]
+    seen = info["seen"]  # only this server's feeds (store_items.why)
+    outcome = info["outcome"]
     if not seen:
         add_field(
             embed, name=text("alerts.why.fetched"), value=text("alerts.why.never_fetched"), inline=False
         )
-        return finish(embed)
-    lines = [
-        text(
-            "alerts.why.seen_line",
-            feed=safe_text(row["feed_name"] or row["feed_url"], 100),
-            when=_when(row["first_seen"], "?"),
-            baseline=text("alerts.why.baseline") if row["baseline"] else "",
+        if outcome is None and info["alert"] is None:
+            return finish(embed)
+    else:
+        lines = [
+            text(
+                "alerts.why.seen_line",
+                feed=safe_text(row["feed_name"] or row["feed_url"], 100),
+                when=_when(row["first_seen"], "?"),
+                baseline=text("alerts.why.baseline") if row["baseline"] and outcome is None else "",
+            )
+            for row in seen[:10]
+        ]
+        add_field(
+            embed, name=text("alerts.why.fetched"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False
         )
-        for row in seen[:10]
-    ]
-    add_field(embed, name=text("alerts.why.fetched"), value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
-    outcome = info["outcome"]
     if outcome is None:
         reason = (
             text("alerts.why.outcome.baseline")
-            if all(r["baseline"] for r in seen)
+            if seen and all(r["baseline"] for r in seen)
             else text("alerts.why.outcome.unknown")
         )
         add_field(embed, name=text("alerts.why.decision"), value=reason, inline=False)

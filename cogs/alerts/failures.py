@@ -7,6 +7,7 @@ guard's own description of a refused address (``host -> address (range)``) is sh
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 from urllib.parse import urlsplit
 
@@ -37,6 +38,11 @@ def http_kind(status: int) -> str:
     return "http_server_error" if status >= 500 else "http_other"
 
 
+# The guard's English classification at the end of a detail ("… (private)", "… (loopback name)"): logged, but
+# the sentence it goes into, in the reader's language, already says what kind of address it is.
+_ENGLISH_NOTE = re.compile(r"\s*\([a-z_ ]+\)$")
+
+
 def reason_key(reason: str, detail: str = "", *, parse: bool = False) -> tuple[str, dict[str, str]]:
     """The catalog key and parameters for a failure ``reason`` (a FetchError/GuardError code, or a
     ParseError code when ``parse``). Unknown codes get a key the caller will not find: use ``UNKNOWN_REASON``."""
@@ -45,7 +51,7 @@ def reason_key(reason: str, detail: str = "", *, parse: bool = False) -> tuple[s
         return REASON_PREFIX + http_kind(int(code[5:])), {"status": code[5:]}
     if parse or code.startswith("parse_"):
         return f"{REASON_PREFIX}parse_{code.removeprefix('parse_')}", {}
-    params = {"detail": detail} if code in WITH_DETAIL else {}
+    params = {"detail": _ENGLISH_NOTE.sub("", detail)} if code in WITH_DETAIL else {}
     return REASON_PREFIX + code, params
 
 

@@ -20,7 +20,7 @@ def forget_server(db: Database, guild_id: int) -> dict[str, int]:
     """Delete a server's alert settings, keywords, subscriptions, posted alerts and decisions. Feeds stay: they
     are shared by every server subscribed to them, and name nobody."""
     counts: dict[str, int] = {}
-    with db.conn:
+    with db.atomic():
         for table in GUILD_TABLES:
             counts[table] = db.execute(f"DELETE FROM {table} WHERE guild_id = ?", [guild_id]).rowcount
     return {
@@ -38,7 +38,7 @@ def stored_servers(db: Database) -> set[int]:
 def apply_retention(db: Database, now: float) -> dict[str, int]:
     """Forget alerts posted more than POSTED_ALERT_DAYS ago (seen items and decisions are pruned by the
     poller: ``store_items.prune``)."""
-    with db.conn:
+    with db.atomic():
         posted = db.execute(
             "DELETE FROM alerts_posted WHERE posted_at < ?", [cutoff_iso(now, POSTED_ALERT_DAYS)]
         ).rowcount

@@ -11,7 +11,7 @@ from datetime import datetime
 import lxml.etree
 import lxml.html
 
-from bot.text import clip, neutralise_mentions, plain, untrusted
+from bot.text import clip, plain, untrusted
 
 TITLE_LIMIT = 256
 SUMMARY_LIMIT = 300
@@ -38,6 +38,9 @@ _CONTROL_SPACE = re.compile("[\x0b\x0c]")
 _HTML_END = re.compile(r"</html(?=[\s/>])", re.IGNORECASE)
 # Only for input the parser gives up on (nesting deeper than it allows): anything tag-shaped goes.
 _TAG_SHAPED = re.compile(r"<[^<>]*>")
+# Printable ASCII a URL never carries unencoded (RFC 3986), and the parentheses that would end a masked link.
+_NOT_IN_URLS = str.maketrans({ch: f"%{ord(ch):02X}" for ch in '"<>\\^`{|}'})
+_PARENTHESES = str.maketrans({"(": "%28", ")": "%29"})
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,23 @@ def _shown(texts: Sequence[str]) -> tuple[str, ...]:
 
 
 def safe_url(url: str | None) -> str | None:
-    """Only http(s) links of sane length go into an embed."""
+    """Only http(s) links of sane length that hide nothing go into an embed: a link with whitespace, a control,
+    bidirectional or other invisible character (which would show one address and lead to another) is refused.
+    The ASCII characters a URL may never carry as such (RFC 3986: ``"<>\\^`{|}``) are percent-encoded, as a
+    browser would, so the address stays the same."""
     if not url or len(url) > URL_LIMIT or not url.lower().startswith(("http://", "https://")):
         return None
-    if any(ch.isspace() for ch in url):
+    if plain(url) != url or not url.isprintable() or any(ch.isspace() for ch in url):
         return None
-    return url
+    encoded = url.translate(_NOT_IN_URLS)
+    return encoded if len(encoded) <= URL_LIMIT else None
+
+
+def _link_target(url: str) -> str:
+    """A :func:`safe_url` as the target of a masked link ``[label](target)``: parentheses percent-encoded, so
+    nothing in it can end the link early (whitespace, ``<``, ``>`` and backslashes never get this far). Never
+    mention-broken: a link's target cannot ping, and a zero-width space would change where it leads."""
+    return url.translate(_PARENTHESES)
 
 
 def alert_card(
@@ -178,15 +192,11 @@ def digest_description(lines: Sequence[DigestLine], more_template: str = "…and
     out: list[str] = []
     used = 0
     for index, line in enumerate(lines):
+        # The label and source are safe_text (escaped, mention-proof); the target is left as the feed gave it.
         title = safe_text(line.title, 200) or "?"
         url = safe_url(line.url)
         source = safe_text(line.source, 60)
-        entry = (
-            f"• [{title}]({url.replace('(', '%28').replace(')', '%29')}) — {source}"
-            if url
-            else f"• {title} — {source}"
-        )
-        entry = neutralise_mentions(entry)
+        entry = f"• [{title}]({_link_target(url)}) — {source}" if url else f"• {title} — {source}"
         rest = len(lines) - index
         reserve = len(more_template) + 8
         if used + len(entry) + 1 > DESCRIPTION_LIMIT - reserve:

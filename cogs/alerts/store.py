@@ -43,7 +43,7 @@ def update_guild(db: Database, guild_id: int, **fields: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown alert settings {sorted(unknown)}")
     row = {**get_guild(db, guild_id), **fields, "guild_id": guild_id, "updated_at": now_iso()}
-    with db.conn:
+    with db.atomic():
         db.table("alerts_guilds").upsert(row, pk="guild_id")
     return row
 
@@ -57,7 +57,7 @@ def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
             return False
     except NotFoundError:
         pass
-    with db.conn:
+    with db.atomic():
         table.upsert(
             {"guild_id": guild_id, "term": term, "exclude": int(exclude), "added_at": now_iso()},
             pk=("guild_id", "term"),
@@ -66,7 +66,7 @@ def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
 
 
 def remove_keyword(db: Database, guild_id: int, term: str) -> bool:
-    with db.conn:
+    with db.atomic():
         cursor = db.execute("DELETE FROM alerts_keywords WHERE guild_id = ? AND term = ?", [guild_id, term])
     return cursor.rowcount > 0
 
@@ -107,7 +107,7 @@ def ensure_feed(db: Database, url: str, title: str | None = None) -> int:
     existing = feed_by_url(db, url)
     if existing is not None:
         return int(existing["id"])
-    with db.conn:
+    with db.atomic():
         table = db.table("alerts_feeds").insert(
             {"url": url, "title": title, "created_at": now_iso(), "next_due": 0.0}
         )
@@ -120,12 +120,12 @@ def subscribe(db: Database, guild_id: int, feed_id: int, name: str | None) -> bo
     try:
         table.get((guild_id, feed_id))
         if name:
-            with db.conn:
+            with db.atomic():
                 table.update((guild_id, feed_id), {"name": name})
         return False
     except NotFoundError:
         pass
-    with db.conn:
+    with db.atomic():
         table.insert({"guild_id": guild_id, "feed_id": feed_id, "name": name, "added_at": now_iso()})
     return True
 
@@ -141,7 +141,7 @@ def subscribe_urls(db: Database, guild_id: int, feeds: Iterable[tuple[str, str]]
 
 def unsubscribe(db: Database, guild_id: int, feed_id: int) -> bool:
     """Remove the subscription (the feed's seen items stay, so re-adding never reposts)."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "DELETE FROM alerts_subscriptions WHERE guild_id = ? AND feed_id = ?", [guild_id, feed_id]
         )
@@ -149,10 +149,17 @@ def unsubscribe(db: Database, guild_id: int, feed_id: int) -> bool:
 
 
 def guild_feeds(db: Database, guild_id: int) -> list[dict[str, Any]]:
-    """The server's feeds with their state, in name order."""
+    """The server's feeds with their state, in name order. A feed row is shared by every server following its
+    address, so what is per server comes from this server's rows: its name for the feed, and ``items_posted``
+    counts the alerts it got from the feed (those still kept), never the feed's total over all servers."""
     return list(
         db.query(
-            """SELECT f.*, s.name AS name FROM alerts_subscriptions s JOIN alerts_feeds f ON f.id = s.feed_id
+            """SELECT f.id, f.url, f.title, f.etag, f.last_modified, f.failures, f.next_due, f.disabled,
+                      f.disabled_notified, f.fetched_ok, f.last_success, f.last_error, f.last_error_at,
+                      f.created_at, s.name AS name,
+                      (SELECT COUNT(*) FROM alerts_posted p WHERE p.guild_id = s.guild_id AND p.feed_id = f.id)
+                        AS items_posted
+               FROM alerts_subscriptions s JOIN alerts_feeds f ON f.id = s.feed_id
                WHERE s.guild_id = ? ORDER BY COALESCE(s.name, f.title, f.url)""",
             [guild_id],
         )
@@ -166,7 +173,7 @@ def guild_feed(db: Database, guild_id: int, feed_id: int) -> dict[str, Any] | No
 
 def enable_feed(db: Database, feed_id: int) -> None:
     """Re-enable a disabled feed: failures reset, due at once, the next disable is announced again."""
-    with db.conn:
+    with db.atomic():
         db.table("alerts_feeds").update(
             feed_id, {"disabled": 0, "failures": 0, "disabled_notified": 0, "next_due": 0.0}
         )
@@ -205,7 +212,7 @@ def record_success(
     next_due: float,
 ) -> None:
     """A 200 or 304: failures reset, validators and due time stored."""
-    with db.conn:
+    with db.atomic():
         write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
 
 
@@ -249,7 +256,7 @@ def record_failure(
     }
     if disable:
         changes.update(disabled=1, disabled_notified=1)
-    with db.conn:
+    with db.atomic():
         db.table("alerts_feeds").update(feed_id, changes)
     return failures, announce
 

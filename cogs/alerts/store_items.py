@@ -22,7 +22,7 @@ def mark_seen(
 ) -> tuple[list[str], bool]:
     """Remember ``(key, canonical url, title)`` items; return (keys not seen before, whether this was the
     feed's first successful fetch, whose items count as already seen so subscribing never floods)."""
-    with db.conn:
+    with db.atomic():
         return _write_seen(db, feed_id, items)
 
 
@@ -37,7 +37,7 @@ def record_fetch(
     next_due: float,
 ) -> tuple[list[str], bool]:
     """A 200 with items: :func:`mark_seen` and :func:`store.record_success` in one transaction."""
-    with db.conn:
+    with db.atomic():
         result = _write_seen(db, feed_id, items)
         write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
     return result
@@ -95,7 +95,7 @@ def _write_seen(
 def prune(db: Database, now: datetime | None = None) -> int:
     """Forget seen items no feed has shown for 60 days and decisions older than 30; return rows removed."""
     now = now or datetime.now(UTC)
-    with db.conn:
+    with db.atomic():
         seen = db.execute(
             "DELETE FROM alerts_seen WHERE last_seen < ?",
             [(now - SEEN_RETENTION).isoformat(timespec="seconds")],
@@ -162,7 +162,7 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
         data[key] = json.dumps(list(data.get(key) or []), ensure_ascii=False)
     data.setdefault("posted_at", now_iso())
     columns = list(data)
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"INSERT INTO alerts_posted ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [data[c] for c in columns],
@@ -178,7 +178,7 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
 
 def set_message(db: Database, alert_id: int, channel_id: int | None, message_id: int | None) -> None:
     """Record where an alert was posted; committed before returning."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE alerts_posted SET channel_id = ?, message_id = ? WHERE id = ?",
             [channel_id, message_id, alert_id],
@@ -201,7 +201,7 @@ def add_member(db: Database, alert_id: int, member: dict[str, Any]) -> bool:
     if any(m.get("url") == member.get("url") and m.get("source") == member.get("source") for m in members):
         return False
     members.append(member)
-    with db.conn:
+    with db.atomic():
         _write_members(db, alert_id, members)
     return True
 
@@ -221,7 +221,7 @@ def finish_decisions(
 ) -> None:
     """After deciding a feed's items for one server, in one transaction: each "also reported by" in order
     (:func:`add_member`) and the decisions (:func:`record_outcomes`)."""
-    with db.conn:
+    with db.atomic():
         lists: dict[int, list[dict[str, Any]] | None] = {}
         for alert_id, member in members:
             if alert_id not in lists:
@@ -245,7 +245,7 @@ def take_pending_edits(db: Database) -> list[dict[str, Any]]:
 
 def edit_done(db: Database, alert_id: int, seen: int) -> bool:
     """The message now shows the state seen as change ``seen``; False when a newer change is still pending."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "UPDATE alerts_posted SET edit_pending = 0 WHERE id = ? AND edit_pending = ?", [alert_id, seen]
         )
@@ -265,7 +265,7 @@ def mark_digest_sent(
     db: Database, guild_id: int, alert_ids: Iterable[int], day: str, message_id: int | None
 ) -> None:
     ids = list(alert_ids)
-    with db.conn:
+    with db.atomic():
         for alert_id in ids:
             db.table("alerts_posted").update(alert_id, {"digest_state": "sent", "message_id": message_id})
         db.table("alerts_guilds").update(guild_id, {"last_digest_on": day})
@@ -276,7 +276,7 @@ def mark_digest_sent(
 
 def record_outcomes(db: Database, rows: Sequence[dict[str, Any]]) -> None:
     """Remember what was decided for each (server, item URL), newest decision wins."""
-    with db.conn:
+    with db.atomic():
         _write_outcomes(db, rows)
 
 
@@ -300,14 +300,19 @@ def _write_outcomes(db: Database, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def why(db: Database, guild_id: int, canonical_url: str) -> dict[str, Any]:
-    """Everything known about one item URL for one server: fetched by which feeds, decision, alert."""
+    """Everything one server may know about one item URL: which of *its* feeds fetched it, its decision, its
+    alert. Feeds are shared by every server following the same address, so only feeds this server subscribes
+    to are named, and seen from its side: an item the feed already held when the server subscribed counts as
+    first seen then, and as baseline (never posted here)."""
     seen = list(
         db.query(
-            """SELECT s.*, f.url AS feed_url, COALESCE(sub.name, f.title, f.url) AS feed_name,
-                      sub.guild_id IS NOT NULL AS subscribed
+            """SELECT s.feed_id, s.item_key, s.url, s.title, s.last_seen,
+                      MAX(s.first_seen, COALESCE(sub.added_at, '')) AS first_seen,
+                      (s.baseline OR s.first_seen < COALESCE(sub.added_at, '')) AS baseline,
+                      f.url AS feed_url, COALESCE(sub.name, f.title, f.url) AS feed_name
                FROM alerts_seen s JOIN alerts_feeds f ON f.id = s.feed_id
-               LEFT JOIN alerts_subscriptions sub ON sub.feed_id = s.feed_id AND sub.guild_id = ?
-               WHERE s.url = ? ORDER BY s.first_seen""",
+               JOIN alerts_subscriptions sub ON sub.feed_id = s.feed_id AND sub.guild_id = ?
+               WHERE s.url = ? ORDER BY first_seen, s.feed_id""",
             [guild_id, canonical_url],
         )
     )
@@ -322,6 +327,8 @@ def why(db: Database, guild_id: int, canonical_url: str) -> dict[str, Any]:
         else posted_match(db, guild_id, "", canonical_url)
     )
     alert = get_alert(db, alert_id) if alert_id else None
+    if alert is not None and alert["guild_id"] != guild_id:  # never another server's alert
+        alert = None
     return {"seen": seen, "outcome": outcome, "alert": alert}
 
 

@@ -14,6 +14,7 @@ from bot.text import clip
 from bot.ui.persistent import ID, Persistent, text
 from cogs.alerts import store, store_items
 from cogs.alerts.disclosures_port import RecordShower, SubmissionOpener, disclosures
+from cogs.alerts.render import safe_url
 
 if TYPE_CHECKING:
     from bot.client import Interaction
@@ -65,7 +66,7 @@ class DraftButton(Persistent[discord.ui.Button], custom_id="alerts:draft:{alert_
         alert = await interaction.client.db.run(store_items.get_alert, self.alert_id)
         if alert is None or alert["guild_id"] != interaction.guild_id:
             raise NotFound("alerts.errors.alert_not_found")
-        title = (alert.get("record_titles") or [""])[0] or alert.get("title") or ""
+        title = alert.get("title") or ""  # the story's headline: a record it names is already published
         notes = replies.text(
             interaction,
             "alerts.draft.notes",
@@ -73,7 +74,10 @@ class DraftButton(Persistent[discord.ui.Button], custom_id="alerts:draft:{alert_
             title=alert.get("title") or "",
         )
         await cog.open_submission(
-            interaction, title=clip(title, 100), source_url=alert.get("url") or "", notes=clip(notes, 1000)
+            interaction,
+            title=clip(title, 100),
+            source_url=safe_url(alert.get("url")) or "",
+            notes=clip(notes, 1000),
         )
 
 

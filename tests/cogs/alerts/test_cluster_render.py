@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.text import neutralise_mentions
 from cogs.alerts.cluster import ClusterIndex, RecentAlert, title_key
 from cogs.alerts.render import (
     DESCRIPTION_LIMIT,
@@ -13,7 +14,6 @@ from cogs.alerts.render import (
     alert_card,
     also_reported_value,
     digest_description,
-    neutralise_mentions,
     plain_text,
 )
 

@@ -178,3 +178,13 @@ def test_what_is_wrong_with_a_story_link(url: str, problem: str | None) -> None:
             assert "{" not in sentence and "feed" not in sentence.lower()
     if problem == "no_scheme":
         assert found is not None and found[1]["suggestion"] == "https://" + url.removeprefix("//")
+
+
+def test_the_guards_english_classification_stays_out_of_the_readers_sentence() -> None:
+    assert reason_key("refused_address", "localhost (loopback name)") == (
+        "alerts.reason.refused_address",
+        {"detail": "localhost"},
+    )
+    assert reason_key("refused_address", "a.example -> 10.0.0.1 (private)")[1] == {
+        "detail": "a.example -> 10.0.0.1"
+    }
