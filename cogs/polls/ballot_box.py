@@ -38,9 +38,10 @@ class Cast:
 
 @dataclass(frozen=True)
 class Removal:
-    """A member withdrawing their ballot."""
+    """A member withdrawing their ballot (from a message in ``guild_id``: a poll of another server is not found)."""
 
     poll_id: int
+    guild_id: int
     voter: Voter
 
 
@@ -158,7 +159,9 @@ def _check_cast(
 def _check_removal(
     db: Database, keys: BallotKeys, poll: Poll | None, request: Removal, index: int
 ) -> RemovalResult | _Write:
-    if poll is None or not poll.is_open:
+    if poll is None or poll.guild_id != request.guild_id:
+        return None, False
+    if not poll.is_open:
         return poll, False
     key = ballot_key(db, keys, poll, request.voter.user_id, create=False)
     if key is None:
@@ -182,9 +185,9 @@ def cast_vote(
     return cast_result(result)
 
 
-def remove_vote(db: Database, keys: BallotKeys, poll_id: int, voter: Voter) -> RemovalResult:
+def remove_vote(db: Database, keys: BallotKeys, poll_id: int, guild_id: int, voter: Voter) -> RemovalResult:
     """Delete this voter's ballot while the poll is open: (poll, whether there was one — None: can't tell)."""
-    result = write_ballots(db, keys, [Removal(poll_id, voter)])[0]
+    result = write_ballots(db, keys, [Removal(poll_id, guild_id, voter)])[0]
     if isinstance(result, Exception):
         raise result
     return removal_result(result)

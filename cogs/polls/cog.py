@@ -13,15 +13,16 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from bot.checks import guild_id_of, has_role_setting, is_moderator, server_only
-from bot.errors import BadInput, NotFound, UserFacingError
+from bot.checks import guild_id_of, server_only
+from bot.errors import BadInput, NotFound
 from bot.options import RowId
 from bot.replies import ephemeral, send, text
 from bot.ui.paginator import Paginator
 from cogs.polls import secrecy, store
+from cogs.polls.access import ChannelDirectory
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.chart import result_chart
-from cogs.polls.creation import CreateRequest, OptionsModal, create_poll
+from cogs.polls.creation import CreateRequest, OptionsModal, check_target, create_poll, require_creator
 from cogs.polls.live import LiveUpdater
 from cogs.polls.lookup import PollLookup
 from cogs.polls.manage import PollManagement, bad_input
@@ -65,6 +66,7 @@ class Polls(PollLookup, PollManagement):
         self.live = LiveUpdater(self.publisher.refresh, LIVE_EDIT_INTERVAL)
         self.voting = Voting(bot, self.keys, self.publisher, self.live)
         self.scheduler = DeadlineScheduler(bot.db, self.publisher.close, bot.wait_until_ready)
+        self.access = ChannelDirectory(bot)
 
     async def cog_load(self) -> None:
         await self.bot.db.run(secrecy.enable_secure_delete)
@@ -112,7 +114,7 @@ class Polls(PollLookup, PollManagement):
     @app_commands.describe(
         question="What members vote on",
         options="Options separated by | (leave empty to type them one per line in a form)",
-        method="How members vote (default: single choice)",
+        method="How members vote (default: single choice, or multiple when max_choices is over 1)",
         max_choices="Multiple choice: how many options a member may pick",
         secret="Secret ballot: no one can link a vote to a member; counts are shown at close",
         hidden="Hide results until the poll closes",
@@ -127,7 +129,7 @@ class Polls(PollLookup, PollManagement):
         interaction: Interaction,
         question: app_commands.Range[str, 1, 240],
         options: app_commands.Range[str, 1, 4000] | None = None,
-        method: str = "single",
+        method: str | None = None,
         max_choices: app_commands.Range[int, 1, 25] | None = None,
         secret: bool = False,
         hidden: bool = False,
@@ -136,16 +138,21 @@ class Polls(PollLookup, PollManagement):
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
     ) -> None:
-        if not (await is_moderator(interaction) or await has_role_setting(interaction, "poller_role_id")):
-            raise UserFacingError("polls.errors.cannot_create")
+        await require_creator(interaction)
         try:
             question = validate_question(question)
         except InputProblem as problem:
             raise bad_input(problem) from None
         if ping_role is not None and ping_role.is_default():
             raise BadInput("polls.errors.bad_ping_role")
+        if method is None:  # a number of choices to pick says "multiple choice" on its own
+            method = (
+                Method.MULTIPLE.value if max_choices is not None and max_choices > 1 else Method.SINGLE.value
+            )
         if method not in {m.value for m in Method}:
             raise BadInput("errors.bad_value", value=method)
+        if max_choices is not None and max_choices > 1 and method != Method.MULTIPLE.value:
+            raise BadInput("polls.errors.max_choices_method")
         target = channel or interaction.channel
         if target is None or not isinstance(target, discord.abc.Messageable):
             raise BadInput("polls.errors.bad_channel")
@@ -164,6 +171,7 @@ class Polls(PollLookup, PollManagement):
             closes_at=(duration or datetime.now(UTC) + DEFAULT_DURATION).timestamp(),
             created_by=interaction.user.id,
         )
+        check_target(interaction, request)
         if options is None:
             await interaction.response.send_modal(OptionsModal(self, request, interaction))
             return
@@ -172,6 +180,10 @@ class Polls(PollLookup, PollManagement):
     @poll.command(name="list", description="Open polls in this server")
     async def list_polls(self, interaction: Interaction) -> None:
         polls = await self.bot.db.run(store.open_polls, guild_id_of(interaction))
+        if not all(self.access.known(interaction, p.channel_id) for p in polls):
+            # a channel the cache does not hold is looked up over REST first
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        polls = await self.access.readable(interaction, polls)
         if not polls:
             await ephemeral(interaction, text(interaction, "polls.list.empty"))
             return

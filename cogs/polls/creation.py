@@ -1,4 +1,10 @@
-"""Creating a poll: the options form, validation, storing it and posting the poll message."""
+"""Creating a poll: who may, where and with which ping; the options form, validation, storing it and posting
+the poll message.
+
+Who may create, where the poll goes and which role it pings are checked when ``/poll create`` runs and again
+when its form is submitted (a role, a channel permission or the poller setting may have changed meanwhile);
+the form takes a submission only from the member who opened it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.checks import has_role_setting, is_moderator
 from bot.errors import BadInput, ErrorReportingModal, UserFacingError
 from bot.replies import ephemeral, text
 from cogs.polls import store
+from cogs.polls.access import posting_rights
 from cogs.polls.model import State, tally
 from cogs.polls.options import check_max_choices, parse_options, validate_question
 from cogs.polls.problems import InputProblem
@@ -40,13 +48,39 @@ class CreateRequest:
     created_by: int
 
 
+async def require_creator(interaction: discord.Interaction) -> None:
+    """Moderators and members holding the poll creator role (``/config pollers``) create polls."""
+    if not (await is_moderator(interaction) or await has_role_setting(interaction, "poller_role_id")):
+        raise UserFacingError("polls.errors.cannot_create")
+
+
+def check_target(interaction: discord.Interaction, request: CreateRequest) -> None:
+    """The member may post in the poll's channel (view it, send messages there) and may ping its role there
+    (a mentionable role, or Mention Everyone in that channel): Discord's own rules for the member's message."""
+    channel = f"<#{request.channel_id}>"
+    rights = posting_rights(interaction, request.channel_id)
+    if rights is None or not rights.can_post:
+        raise UserFacingError("polls.errors.cannot_post_there", channel=channel)
+    if request.ping_role_id is None:
+        return
+    role = interaction.guild.get_role(request.ping_role_id) if interaction.guild else None
+    if role is None or not rights.can_ping(role):
+        raise UserFacingError("polls.errors.cannot_ping", role=f"<@&{request.ping_role_id}>", channel=channel)
+
+
+async def check_create(interaction: discord.Interaction, request: CreateRequest) -> None:
+    await require_creator(interaction)
+    check_target(interaction, request)
+
+
 class OptionsModal(ErrorReportingModal):
-    """A form for the options, one per line (and the question, editable)."""
+    """A form for the options, one per line (and the question, editable); only its opener may submit it."""
 
     def __init__(self, cog: Polls, request: CreateRequest, interaction: discord.Interaction) -> None:
         super().__init__(title=text(interaction, "polls.create.modal_title")[:45], timeout=900)
         self.cog = cog
         self.request = request
+        self.opener_id = interaction.user.id
         self.question = discord.ui.TextInput(
             label=text(interaction, "polls.create.modal_question")[:45],
             default=request.question,
@@ -61,12 +95,21 @@ class OptionsModal(ErrorReportingModal):
         self.add_item(self.question)
         self.add_item(self.options)
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # discord.py finds a modal by its custom_id alone: anyone who sends that id reaches this form
+        if interaction.user.id != self.opener_id:
+            raise UserFacingError("polls.errors.not_your_form")
+        return True
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        question_text, options_text = self.question.value, self.options.value  # read before anything awaits
+        # the member's roles, the poller setting or the channel's permissions may have changed since it opened
+        await check_create(interaction, self.request)
         try:
-            question = validate_question(self.question.value)
+            question = validate_question(question_text)
         except InputProblem as problem:
             raise BadInput(problem.key, **problem.params) from None
-        await create_poll(self.cog, interaction, replace(self.request, question=question), self.options.value)
+        await create_poll(self.cog, interaction, replace(self.request, question=question), options_text)
 
 
 async def create_poll(

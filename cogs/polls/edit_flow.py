@@ -20,6 +20,7 @@ from cogs.polls.edit_store import EditOutcome, removal_refused
 from cogs.polls.model import Poll
 from cogs.polls.options import Option
 from cogs.polls.pruning import Impact, removed_options
+from cogs.polls.summary import joined, shown_label
 
 if TYPE_CHECKING:
     from bot.client import Haikei
@@ -46,7 +47,7 @@ def impact_details(interaction: discord.Interaction, impact: Impact) -> str:
 
 
 def labels(options: Sequence[Option]) -> str:
-    return ", ".join(f"**{o.label}**" for o in options)
+    return joined([f"**{shown_label(o.label)}**" for o in options])
 
 
 async def edit_flow(

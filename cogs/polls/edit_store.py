@@ -79,7 +79,7 @@ def edit_poll(
     Ballots change only when the moderator ``confirmed`` it: a vote for a removed option that arrived after
     a preview showing none makes this write nothing (``CHANGED``).
     """
-    with db.conn:
+    with db.atomic():
         poll = get_poll(db, poll_id)
         if poll is None:
             return EditResult(EditOutcome.NOT_FOUND)

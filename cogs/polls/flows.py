@@ -11,7 +11,7 @@ import discord
 from bot.errors import ErrorReportingView
 from bot.text import clip_lines
 from cogs.polls.model import Poll
-from cogs.polls.summary import Text
+from cogs.polls.summary import Text, shown_label, shown_question
 from cogs.polls.tally import MAX_SCORE
 
 if TYPE_CHECKING:
@@ -97,8 +97,8 @@ class RankFlow(BallotFlow):
         return list(self.ranking)
 
     def content(self) -> str:
-        lines = [self.t("polls.flow.rank_intro", question=self.poll.question)]
-        lines += [f"{i}. {self.poll.label(o)}" for i, o in enumerate(self.ranking, 1)]
+        lines = [self.t("polls.flow.rank_intro", question=shown_question(self.poll.question))]
+        lines += [f"{i}. {shown_label(self.poll.label(o))}" for i, o in enumerate(self.ranking, 1)]
         if len(self.ranking) < len(self.poll.options):
             lines.append(self.t("polls.flow.rank_next", n=len(self.ranking) + 1))
         else:
@@ -146,8 +146,8 @@ class ScoreFlow(BallotFlow):
         return dict(self.scores)
 
     def content(self) -> str:
-        lines = [self.t("polls.flow.score_intro", question=self.poll.question, max=MAX_SCORE)]
-        lines += [f"• {self.poll.label(o)}: **{s}**" for o, s in self.scores.items()]
+        lines = [self.t("polls.flow.score_intro", question=shown_question(self.poll.question), max=MAX_SCORE)]
+        lines += [f"• {shown_label(self.poll.label(o))}: **{s}**" for o, s in self.scores.items()]
         current = self.current
         if current is None:
             lines.append(self.t("polls.flow.ready"))

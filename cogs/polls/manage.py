@@ -30,6 +30,7 @@ from cogs.polls.mixin import MixinMeta
 from cogs.polls.model import tally
 from cogs.polls.options import reconcile, validate_question
 from cogs.polls.problems import InputProblem
+from cogs.polls.summary import shown_question
 from cogs.polls.transformers import ClosingTime
 from cogs.polls.voting import check_results_visible
 
@@ -155,7 +156,9 @@ class PollManagement(MixinMeta):
         found = await self.guild_poll(interaction, poll)
         answer = await ask(
             interaction,
-            text(interaction, "polls.delete.confirm", id=found.id, question=found.question)[:2000],
+            text(interaction, "polls.delete.confirm", id=found.id, question=shown_question(found.question))[
+                :2000
+            ],
         )
         followup = answer.clicked or interaction
         if not answer.value:

@@ -50,7 +50,7 @@ def validate_labels(labels: list[str]) -> list[str]:
 def validate_question(question: str) -> str:
     """A non-empty question that fits an embed title."""
     cleaned = clean_input(question or "", one_line=True)
-    if not cleaned:
+    if is_blank(cleaned):
         raise InputProblem("polls.errors.empty_question", {})
     if len(cleaned) > MAX_QUESTION_LENGTH:
         raise InputProblem("polls.errors.question_too_long", {"count": MAX_QUESTION_LENGTH})

@@ -1,4 +1,9 @@
-"""Build the poll message (embed + components) and result embeds from a poll and its tally."""
+"""Build the poll message (embed + components) and result embeds from a poll and its tally.
+
+Everything members typed (the question, option labels, edit notes) is shown through ``bot.text.untrusted``
+(through ``shown_label`` for a label inside the bot's own formatting): clipped first, then escaped, no pings.
+Button and select labels are not markdown and stay as typed (``views``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,19 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.text import clip_lines
+from bot.embeds import TITLE_LIMIT
+from bot.text import clip_lines, untrusted
 from cogs.polls.model import EditNote, Poll
-from cogs.polls.summary import Text, option_lines, outcome_line, round_lines
+from cogs.polls.options import MAX_QUESTION_LENGTH
+from cogs.polls.summary import (
+    Text,
+    joined,
+    label_limit,
+    option_lines,
+    outcome_line,
+    round_lines,
+    shown_label,
+)
 from cogs.polls.tally import Method, RunoffResult, Totals
 from cogs.polls.views import (
     BallotFlow,
@@ -24,7 +39,10 @@ OPEN_COLOUR = discord.Colour(0x5B7DB1)
 CLOSED_COLOUR = discord.Colour(0x6E6E78)
 MAX_BUTTON_OPTIONS = 5
 MAX_NOTES_SHOWN = 5
-NOTE_LENGTH = 200
+NOTE_LENGTH = 200  # what the note shows, escapes included (the command takes at most 200 characters)
+# The question in a description (the results): escaping at most doubles it, so a valid question is never cut.
+QUESTION_LIMIT = 2 * MAX_QUESTION_LENGTH
+DESCRIPTION_LIMIT = 4000  # under Discord's 4096
 LIVE_EDIT_MAX_AGE = 3600.0  # older polls stop live edits; members use "Show results"
 
 
@@ -63,7 +81,10 @@ def poll_embed(
 ) -> discord.Embed:
     """The public poll message: question, how to vote, (live or final) counts, deadline and edit notes."""
     closed = not poll.is_open
-    embed = discord.Embed(title=poll.question[:256], colour=CLOSED_COLOUR if closed else OPEN_COLOUR)
+    embed = discord.Embed(
+        title=untrusted(poll.question, TITLE_LIMIT, one_line=True),
+        colour=CLOSED_COLOUR if closed else OPEN_COLOUR,
+    )
     header = [method_text(poll, t)]
     if poll.secret:
         header.append(t("polls.message.secret"))
@@ -77,9 +98,10 @@ def poll_embed(
     if result is not None and (closed or live_counts_shown(poll, now)):
         lines += option_lines(poll, result, t)
         if closed:
-            lines += ["", outcome_line(poll, result, t)]
+            lines += ["", outcome_line(poll, result, t, markdown=True)]
     else:
-        lines += [f"• **{o.label}**" for o in poll.options]
+        limit = label_limit(len(poll.options))
+        lines += [f"• **{shown_label(o.label, limit)}**" for o in poll.options]
         if poll.is_open and poll.secret:
             lines += ["", t("polls.message.secret_counts")]
         elif poll.is_open and not poll.hidden:
@@ -87,7 +109,7 @@ def poll_embed(
     shown_notes = list(notes)[-MAX_NOTES_SHOWN:]
     if shown_notes:
         lines += ["", *[note_line(n, t) for n in shown_notes]]
-    embed.description = clip_lines(lines, 4000)
+    embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     if result is not None and turnout_shown(poll, now):
         footer = t("polls.message.footer", id=poll.id, count=result.ballots)
     else:
@@ -100,10 +122,11 @@ def poll_embed(
 
 def note_line(note: EditNote, t: Text) -> str:
     """One edit on the poll message: "✏️ Edited: why", and which options went (their votes with them), in
-    the same words whatever the ballots said, so a hidden or secret poll's note reveals nothing of its votes."""
-    line = t("polls.message.edit_note", note=note.note[:NOTE_LENGTH])
+    the same words whatever the ballots said, so a hidden or secret poll's note reveals nothing of its votes.
+    The note and the labels are the members' text: no formatting, no links, no pings."""
+    line = t("polls.message.edit_note", note=untrusted(note.note, NOTE_LENGTH, one_line=True))
     if note.removed:
-        removed = ", ".join(label[:NOTE_LENGTH] for label in note.removed)
+        removed = joined([shown_label(label) for label in note.removed])
         line += " · " + t("polls.message.edit_removed", options=removed)
     return line
 
@@ -143,9 +166,16 @@ def results_embed(poll: Poll, result: Totals | RunoffResult, t: Text, *, final: 
     """Results with the outcome, ties and (for instant-runoff) every round."""
     title = t("polls.results.title_final" if final else "polls.results.title_current", id=poll.id)
     embed = discord.Embed(title=title[:256], colour=CLOSED_COLOUR if final else OPEN_COLOUR)
-    lines = [f"**{poll.question}**", "", *option_lines(poll, result, t), "", outcome_line(poll, result, t)]
+    question = untrusted(poll.question, QUESTION_LIMIT, one_line=True)
+    lines = [
+        f"**{question}**",
+        "",
+        *option_lines(poll, result, t),
+        "",
+        outcome_line(poll, result, t, markdown=True),
+    ]
     if isinstance(result, RunoffResult) and result.rounds:
         lines += ["", t("polls.results.rounds"), *round_lines(poll, result, t)]
-    embed.description = clip_lines(lines, 4000)
+    embed.description = clip_lines(lines, DESCRIPTION_LIMIT)
     embed.set_footer(text=t("polls.results.ballots", count=result.ballots)[:2048])
     return embed

@@ -22,7 +22,9 @@ from bot.checks import guild_id_of, is_moderator, role_ids
 from bot.db import GroupCommit
 from bot.errors import NotFound, UserFacingError
 from bot.replies import NO_PINGS, text
+from bot.text import untrusted
 from cogs.polls import store
+from cogs.polls.access import ChannelDirectory
 from cogs.polls.ballot_box import Cast, Removal, Request, Result, cast_result, removal_result, write_ballots
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.flows import RankFlow, ScoreFlow
@@ -97,7 +99,8 @@ class Voting:
         outcome, poll, saved = cast_result(result)
         if outcome is VoteOutcome.RECORDED and poll is not None and saved is not None:
             self.changed(poll)
-            receipt = text(interaction, "polls.vote.recorded", choices=describe_choices(poll, saved))
+            choices = untrusted(describe_choices(poll, saved), 1500, one_line=True)  # member-typed labels
+            receipt = text(interaction, "polls.vote.recorded", choices=choices)
             if poll.secret:
                 receipt += "\n" + text(interaction, "polls.vote.secret_receipt")
             return receipt[:2000]
@@ -155,9 +158,9 @@ class Voting:
         await self.answer(interaction, self.receipt(interaction, await self.committed(interaction, pending)))
 
     async def remove(self, interaction: Interaction, poll_id: int) -> None:
-        pending = self.ballots.submit(Removal(poll_id, self.voter(interaction)))
+        pending = self.ballots.submit(Removal(poll_id, guild_id_of(interaction), self.voter(interaction)))
         poll, removed = removal_result(await self.committed(interaction, pending))
-        if poll is None or poll.guild_id != interaction.guild_id:
+        if poll is None:  # missing, or of another server (then nothing was removed)
             raise NotFound("polls.errors.not_found")
         if not poll.is_open:
             raise UserFacingError("polls.vote.closed")
@@ -169,9 +172,12 @@ class Voting:
         await self.answer(interaction, text(interaction, key))
 
     async def show_results(self, interaction: Interaction, poll_id: int) -> None:
-        """Current results, privately; during a hidden poll only for moderators."""
+        """Current results, privately; during a hidden poll only for moderators; only to a member who can view
+        the poll's channel (the click comes from the poll message, so this is Discord's own figure for it)."""
         poll, ballots = await self.bot.db.run(store.poll_with_ballots, poll_id)
         if poll is None or poll.guild_id != interaction.guild_id:
+            raise NotFound("polls.errors.not_found")
+        if not await ChannelDirectory(self.bot).can_read(interaction, poll, fetch=False):
             raise NotFound("polls.errors.not_found")
         await check_results_visible(interaction, poll, len(ballots))
         embed = results_embed(
@@ -190,4 +196,4 @@ class Voting:
             raise UserFacingError("polls.vote.not_eligible", role=f"<@&{poll.eligible_role_id}>")
         t = self.publisher.translator(interaction.locale)
         flow = RankFlow(self, poll, t) if poll.method is Method.RANKED else ScoreFlow(self, poll, t)
-        await interaction.response.send_message(flow.content(), view=flow, ephemeral=True)
+        await flow.send(interaction, flow.content(), ephemeral=True)

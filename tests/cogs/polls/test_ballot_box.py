@@ -66,8 +66,8 @@ def test_a_members_clicks_in_one_batch_apply_in_order(db: Database, keys: Ballot
         keys,
         [
             cast(pid, 7, [0]),
-            Removal(pid, voter(7)),
-            Removal(pid, voter(7)),
+            Removal(pid, GUILD, voter(7)),
+            Removal(pid, GUILD, voter(7)),
             cast(pid, 7, [1]),
             cast(pid, 8, [2]),
             cast(pid, 7, [2]),

@@ -100,6 +100,10 @@ def test_question_and_max_choices() -> None:
     assert validate_question("  Ban   AI art?  ") == "Ban AI art?"
     with pytest.raises(InputProblem):
         validate_question("   ")
+    with pytest.raises(InputProblem):  # shows nothing: joiners and variation selectors only
+        validate_question("\u200c\u200d\ufe0f")
+    with pytest.raises(InputProblem):
+        parse_options("\ufe0f|\U000e0100|\u17b4")
     with pytest.raises(InputProblem):
         validate_question("x" * 300)
     assert check_max_choices(None, 4) == 4

@@ -17,7 +17,7 @@ from cogs.polls.model import VoteOutcome, decode_choices, encode_choices
 from cogs.polls.options import parse_options
 from cogs.polls.tally import Method
 from cogs.polls.voter_keys import legacy_voter_key, secret_voter_key
-from tests.cogs.polls.store_support import new_poll, vote, voter
+from tests.cogs.polls.store_support import GUILD, new_poll, vote, voter
 
 OPTIONS = tuple(parse_options("A|B|C|D|E"))
 # 20 members, each with a ballot nobody else cast, so a stored ballot names its voter's place in the queue
@@ -107,7 +107,7 @@ def test_a_lost_key_refuses_votes_instead_of_counting_twice(db: Database, keys: 
     assert vote(db, keys, pid, 7, [0]) is VoteOutcome.RECORDED
     keys.destroy([pid])  # the key file was lost or restored from an older backup
     assert vote(db, keys, pid, 7, [1]) is VoteOutcome.UNAVAILABLE
-    assert ballot_box.remove_vote(db, keys, pid, voter(7))[1] is None
+    assert ballot_box.remove_vote(db, keys, pid, GUILD, voter(7))[1] is None
     assert store.ballots(db, pid) == [[0]]
     fresh = secret_poll(db)  # no ballots yet: a new key is safe
     assert vote(db, keys, fresh, 7, [1]) is VoteOutcome.RECORDED

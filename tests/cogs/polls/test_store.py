@@ -30,9 +30,18 @@ def test_vote_upserts_one_ballot_per_member(db: Database, keys: BallotKeys) -> N
     assert vote(db, keys, pid, 8, [1]) is VoteOutcome.RECORDED
     assert sorted(store.ballots(db, pid)) == [[1], [1]]
     assert store.get_ballot(db, keys, pid, voter(7)) == [1]
-    assert ballot_box.remove_vote(db, keys, pid, voter(7))[1]
-    assert not ballot_box.remove_vote(db, keys, pid, voter(7))[1]
+    assert ballot_box.remove_vote(db, keys, pid, GUILD, voter(7))[1]
+    assert not ballot_box.remove_vote(db, keys, pid, GUILD, voter(7))[1]
     assert store.ballot_count(db, pid) == 1
+
+
+def test_a_removal_from_another_server_finds_no_poll_and_removes_nothing(
+    db: Database, keys: BallotKeys
+) -> None:
+    pid = new_poll(db)
+    assert vote(db, keys, pid, 7, [0]) is VoteOutcome.RECORDED
+    assert ballot_box.remove_vote(db, keys, pid, GUILD + 1, voter(7)) == (None, False)
+    assert store.get_ballot(db, keys, pid, voter(7)) == [0]  # the ballot in its own server is untouched
 
 
 def test_committed_before_return(db: Database, keys: BallotKeys, tmp_path: Path) -> None:
@@ -70,7 +79,7 @@ def test_closed_other_guild_and_eligibility(db: Database, keys: BallotKeys) -> N
     assert store.close_poll(db, keys, pid, None)
     assert not store.close_poll(db, keys, pid, None)
     assert vote(db, keys, pid, 8, [0], roles=[ROLE]) is VoteOutcome.CLOSED
-    assert not ballot_box.remove_vote(db, keys, pid, voter(7))[1]
+    assert not ballot_box.remove_vote(db, keys, pid, GUILD, voter(7))[1]
     assert store.get_guild_poll(db, 222, pid) is None
     assert store.reopen_poll(db, pid, 1, time.time() + 60)
     assert store.get_poll(db, pid).state is State.OPEN  # type: ignore[union-attr]
