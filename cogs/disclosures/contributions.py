@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot import replies
 from bot.checks import server_id
+from bot.errors import UserFacingError
 from bot.i18n import language_of
 from bot.text import clean_input, clip, clip_lines, escape_markdown, is_blank
 from bot.ui.paginator import Paginator
@@ -25,6 +26,8 @@ from cogs.disclosures.records import RecordError, parse_urls
 from cogs.disclosures.views import CorrectionModal, ReopenFormView, ResemblanceView, SubmitModal
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from bot.client import Interaction
 
 RESEMBLES_SHOWN = 3  # at most this many existing records are named when a submission resembles them
@@ -128,7 +131,7 @@ class Contributions(MixinMeta):
         }
 
         async def queue(inter: Interaction) -> None:
-            submission_id = await self.bot.db.run(partial(submissions.create, **fields))
+            submission_id = await self.queue_once(partial(submissions.create, **fields))
             receipt = t("disclosures.submit.receipt", id=submission_id)
             if inter is interaction:
                 await replies.ephemeral(inter, receipt)
@@ -150,7 +153,7 @@ class Contributions(MixinMeta):
             text += "\n" + t("disclosures.submit.also_close", titles=clip_lines(others, 1000))
         view = ResemblanceView(interaction.user.id, t, queue)
         embed = record_embed(record, t, language=language_of(interaction.locale))
-        await replies.ephemeral(interaction, clip(text, 2000), embed=embed, view=view)
+        await view.send(interaction, clip(text, 2000), embed=embed, ephemeral=True)
 
     async def open_correction(self, interaction: Interaction, record_id: str) -> None:
         await self.record_or_404(record_id)
@@ -179,7 +182,7 @@ class Contributions(MixinMeta):
             return
         record = await self.record_or_404(record_id)
         guild_id, guild_name = server_of(interaction)
-        submission_id = await self.bot.db.run(
+        submission_id = await self.queue_once(
             partial(
                 submissions.create,
                 kind="correction",
@@ -202,6 +205,13 @@ class Contributions(MixinMeta):
             ),
         )
 
+    async def queue_once(self, create: Callable[[Database], int]) -> int:
+        """Queue a submission; the same one sent again while pending is refused, naming the queued one."""
+        try:
+            return await self.bot.db.run(create)
+        except submissions.AlreadyQueued as exc:
+            raise UserFacingError("disclosures.submit.already_queued", id=exc.submission_id) from exc
+
     async def form_problems(
         self,
         interaction: Interaction,
@@ -216,7 +226,7 @@ class Contributions(MixinMeta):
             *problem_lines(problems, t, labels),
         ]
         view = ReopenFormView(interaction.user.id, t("disclosures.button.reopen"), reopen)
-        await replies.ephemeral(interaction, clip_lines(lines, 2000), view=view)
+        await view.send(interaction, clip_lines(lines, 2000), ephemeral=True)
 
     async def open_submission(
         self, interaction: Interaction, *, title: str = "", source_url: str = "", notes: str = ""

@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 
 from bot import replies
-from bot.checks import curator_only, staff_group
+from bot.checks import curator_only, is_curator, staff_group
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
 from bot.options import RowId
@@ -81,17 +81,28 @@ class Curation(ReviewQueue):
         return record, problems
 
     async def save_draft(self, interaction: Interaction, view: DraftView, record: dict[str, Any]) -> None:
+        """Publish a submission's draft, or save an edit — unless the record changed or was deleted since the
+        editor opened (``Draft.version``): then nothing is written and the curator is asked to reopen it."""
         if view.draft.submission is not None:
             await self.publish(interaction, view, record)
             return
-        saved = await self.bot.db.run(
-            partial(store.save_record, actor=curator(interaction), action="edit"), record
+        t = _t(interaction)
+        save = partial(
+            store.save_record, actor=curator(interaction), action="edit", expected=view.draft.version
         )
+        try:
+            saved = await self.bot.db.run(save, record)
+        except store.StaleRecord as exc:
+            key = "disclosures.edit.stale_deleted" if exc.deleted else "disclosures.edit.stale_changed"
+            title = escape_markdown(clip((view.draft.stored or record)["title"], 200))
+            await replies.ephemeral(interaction, t(key, title=title, id=exc.record_id))
+            return
         self.index.put(saved["id"], store.titles_of(saved))
         view.stop()
-        t = _t(interaction)
         await interaction.response.edit_message(
-            content=t("disclosures.edit.saved", title=escape_markdown(saved["title"]), id=saved["id"]),
+            content=t(
+                "disclosures.edit.saved", title=escape_markdown(clip(saved["title"], 200)), id=saved["id"]
+            ),
             embed=record_embed(saved, t, language=language_of(interaction.locale)),
             view=None,
             allowed_mentions=replies.NO_PINGS,
@@ -114,7 +125,7 @@ class Curation(ReviewQueue):
     @curator_only()
     async def edit(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         stored = await self.record_or_404(id)
-        draft = Draft(forms.render(stored), this_year(), stored=stored)
+        draft = Draft(forms.render(stored), this_year(), stored=stored, version=store.version_of(stored))
         await DraftView(self, draft, _t(interaction)).show(interaction, edit=False)
 
     @curate.command(name="history", description="Who changed a record, as what, from which server, and when")
@@ -136,9 +147,8 @@ class Curation(ReviewQueue):
     async def delete(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
         record = await self.record_or_404(id)
         t = _t(interaction)
-        answer = await ask(
-            interaction, t("disclosures.delete.confirm", title=record["title"], id=record["id"])
-        )
+        title = escape_markdown(clip(record["title"], 200))
+        answer = await ask(interaction, t("disclosures.delete.confirm", title=title, id=record["id"]))
         followup = (answer.clicked or interaction).followup
         if not answer.value:
             key = "ui.cancelled" if answer.value is False else "ui.timed_out"
@@ -146,9 +156,7 @@ class Curation(ReviewQueue):
             return
         await self.bot.db.run(partial(store.delete_record, actor=curator(interaction)), record["id"])
         self.index.remove(record["id"])
-        await followup.send(
-            t("disclosures.delete.done", title=record["title"], id=record["id"]), ephemeral=True
-        )
+        await followup.send(t("disclosures.delete.done", title=title, id=record["id"]), ephemeral=True)
 
     @curate.command(name="restore", description="Bring back a deleted record, or an earlier version of one")
     @app_commands.describe(
@@ -177,12 +185,16 @@ class Curation(ReviewQueue):
         self.index.put(record["id"], store.titles_of(record))
         await replies.ephemeral(
             interaction,
-            t("disclosures.restore.done", title=record["title"], id=record["id"]),
+            t("disclosures.restore.done", title=escape_markdown(clip(record["title"], 200)), id=record["id"]),
             embed=record_embed(record, t, language=language_of(interaction.locale)),
         )
 
+    # Autocomplete runs without the command's checks (discord.py calls it directly), and Discord shows
+    # `/curate` to anyone with Manage Server: each one checks on its own that the member is a curator.
     @restore.autocomplete("id")
     async def _restore_id(self, interaction: Interaction, current: str) -> list[Choice[str]]:
+        if not await is_curator(interaction):
+            return []
         deleted = await self.bot.db.run(audit.deleted_ids, current.strip())
         live = self.records.title_choices(current, language_of(interaction.locale))[
             : max(0, 25 - len(deleted))
@@ -193,6 +205,8 @@ class Curation(ReviewQueue):
     @history.autocomplete("id")
     @delete.autocomplete("id")
     async def _record_id(self, interaction: Interaction, current: str) -> list[Choice[str]]:
+        if not await is_curator(interaction):
+            return []
         return self.records.title_choices(current, language_of(interaction.locale))
 
     # ----- where things came from ---------------------------------------------------------

@@ -1,4 +1,10 @@
-"""Embeds for records, result lists, companies, sources and history, always inside Discord's limits."""
+"""Embeds for records, result lists, companies, sources and history, always inside Discord's limits.
+
+Records hold what members submitted (a merged submission's title becomes an alternate title; a curator may
+publish a submission's text as it was typed), so every record field is shown as untrusted text
+(``bot.text.untrusted``: no formatting, links, spoilers or pings) — only the bot's own formatting around it
+and the sources' masked links, built from validated URLs, are live.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,16 @@ from typing import Any
 
 import discord
 
-from bot.embeds import DESCRIPTION_LIMIT, FIELD_LIMIT, FOOTER_LIMIT, TITLE_LIMIT, add_field, finish
+from bot.embeds import (
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+    TOTAL_LIMIT,
+    add_field,
+    embed_size,
+    finish,
+)
 from bot.text import clip, clip_lines, escape_markdown, untrusted
 from cogs.disclosures.vocab import STATUS_COLOURS, STATUS_EMOJI, UNCONFIRMED_STATUSES, status_label_key
 
@@ -15,6 +30,14 @@ Text = Callable[..., str]
 
 PAGE_SIZE = 10
 SOURCES_IN_RECORD = 5
+# What one name (an alternate title, a company, a source's publisher) may take once escaped.
+NAME_SHOWN = 300
+LABEL_SHOWN = 80
+
+
+def shown(text: str | None, limit: int = NAME_SHOWN) -> str:
+    """One line of a record's text, as it may be shown to anyone: untrusted, at most ``limit`` characters."""
+    return untrusted(text or "", limit, one_line=True)
 
 
 def status_label(status: str, t: Text) -> str:
@@ -22,9 +45,8 @@ def status_label(status: str, t: Text) -> str:
 
 
 def _link(source: dict[str, Any]) -> str:
-    label = escape_markdown(
-        clip(source.get("publisher") or source["url"], 80)
-    )  # clipped first: no half escape
+    """A masked link to a source: the label is record text (escaped), the target its validated URL."""
+    label = shown(source.get("publisher") or source["url"], LABEL_SHOWN)
     url = source["url"].replace(")", "%29").replace(" ", "%20")
     date = f" · {source['date']}" if source.get("date") else ""
     return f"[{label}]({url}){date}"
@@ -47,6 +69,8 @@ def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> di
 
     ``language`` is the reader's (``bot.i18n.language_of``): the title in that language comes first when the
     record has one, and a reader of another language than English is told the summary is in English.
+    Every field of the record is shown as untrusted text (the summary with its line breaks, the rest on one
+    line each), escaped after clipping; the summary gets the room the rest of the embed leaves.
     """
     status = record["disclosure"]
     title, other_titles = titles_for(record, language)
@@ -56,16 +80,13 @@ def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> di
     lines.append("")
     if language != "en":
         lines.append(f"*{t('disclosures.embed.summary_in_english')}*")
-    lines.append(record["summary"])
     embed = discord.Embed(
-        title=clip(title, TITLE_LIMIT),
-        description=clip("\n".join(lines), DESCRIPTION_LIMIT),
-        colour=discord.Colour(STATUS_COLOURS.get(status, 0x5B7DB1)),
+        title=shown(title, TITLE_LIMIT), colour=discord.Colour(STATUS_COLOURS.get(status, 0x5B7DB1))
     )
     if other_titles:
         embed.add_field(
             name=t("disclosures.embed.alt_titles"),
-            value=clip_lines(other_titles, FIELD_LIMIT),
+            value=clip_lines([shown(other) for other in other_titles], FIELD_LIMIT),
             inline=False,
         )
     embed.add_field(name=t("disclosures.embed.medium"), value=t(f"disclosures.medium.{record['medium']}"))
@@ -76,7 +97,7 @@ def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> di
     if record["companies"]:
         by_role: dict[str, list[str]] = {}
         for company in record["companies"]:
-            by_role.setdefault(company["role"], []).append(company["name"])
+            by_role.setdefault(company["role"], []).append(shown(company["name"]))
         company_lines = [
             f"**{t(f'disclosures.role.{role}')}**: {', '.join(names)}" for role, names in by_role.items()
         ]
@@ -85,24 +106,29 @@ def record_embed(record: dict[str, Any], t: Text, *, language: str = "en") -> di
         )
     uses = ", ".join(t(f"disclosures.use.{use}") for use in record["ai_uses"]) or t("disclosures.embed.none")
     embed.add_field(name=t("disclosures.embed.ai_uses"), value=clip(uses, FIELD_LIMIT), inline=False)
-    if record.get("credit_text"):
-        quoted = "\n".join(f"> {line}" for line in record["credit_text"].splitlines())
-        embed.add_field(name=t("disclosures.embed.credit"), value=clip(quoted, FIELD_LIMIT), inline=False)
+    if record.get("credit_text"):  # one line, as stored
+        quoted = "> " + shown(record["credit_text"], FIELD_LIMIT - 2)
+        embed.add_field(name=t("disclosures.embed.credit"), value=quoted, inline=False)
     if record.get("response"):
         embed.add_field(
-            name=t("disclosures.embed.outcome"), value=clip(record["response"], FIELD_LIMIT), inline=False
+            name=t("disclosures.embed.outcome"),
+            value=untrusted(record["response"], FIELD_LIMIT),
+            inline=False,
         )
     sources = record["sources"]
-    shown = [_link(s) for s in sources[:SOURCES_IN_RECORD]]
-    hidden = len(sources) - len(shown)
+    links = [_link(s) for s in sources[:SOURCES_IN_RECORD]]
+    hidden = len(sources) - len(links)
     if hidden:
-        shown.append(t("disclosures.embed.more_sources", count=hidden))
+        links.append(t("disclosures.embed.more_sources", count=hidden))
     embed.add_field(
         name=t("disclosures.embed.sources"),
-        value=clip_lines(shown, FIELD_LIMIT, lambda n: t("disclosures.embed.more_sources", count=n + hidden)),
+        value=clip_lines(links, FIELD_LIMIT, lambda n: t("disclosures.embed.more_sources", count=n + hidden)),
         inline=False,
     )
     embed.set_footer(text=clip(freshness(record, t), FOOTER_LIMIT))
+    head = "\n".join(lines) + "\n"
+    room = min(DESCRIPTION_LIMIT, TOTAL_LIMIT - embed_size(embed)) - len(head)
+    embed.description = head + untrusted(record["summary"], room)
     return finish(embed)
 
 
@@ -117,13 +143,15 @@ def freshness(record: dict[str, Any], t: Text) -> str:
 
 def source_pages(record: dict[str, Any], t: Text, *, language: str = "en") -> list[discord.Embed]:
     """Every source of a record, ten to a page, with titles."""
-    title = clip(t("disclosures.embed.sources_title", title=titles_for(record, language)[0]), TITLE_LIMIT)
+    title = clip(
+        t("disclosures.embed.sources_title", title=shown(titles_for(record, language)[0], 200)), TITLE_LIMIT
+    )
     pages = []
     sources = record["sources"]
     for start in range(0, max(1, len(sources)), PAGE_SIZE):
         lines = []
         for number, source in enumerate(sources[start : start + PAGE_SIZE], start + 1):
-            heading = f"\n{clip(source['title'], 300)}" if source.get("title") else ""
+            heading = f"\n{shown(source['title'])}" if source.get("title") else ""
             lines.append(f"{number}. {_link(source)}{heading}")
         embed = discord.Embed(title=title, description=clip_lines(lines, DESCRIPTION_LIMIT), colour=0x5B7DB1)
         pages.append(embed)
@@ -169,7 +197,7 @@ def company_embed(company: str, groups: dict[str, list[dict[str, Any]]], t: Text
     """A company's records grouped by role, with counts (at most 25 fields, each within 1024)."""
     total = len({row["id"] for rows in groups.values() for row in rows})
     embed = discord.Embed(
-        title=clip(t("disclosures.company.title", company=company, count=total), TITLE_LIMIT)
+        title=clip(t("disclosures.company.title", company=shown(company, 200), count=total), TITLE_LIMIT)
     )
     for role, rows in list(groups.items())[:25]:
         embed.add_field(
@@ -238,9 +266,8 @@ def submission_embed(
     """A queue item as curators see it: where it came from, who sent it, everything they typed, and the
     existing records closest to it (``closest``: (title, id), best first)."""
     if row["kind"] == "correction":
-        title = t(
-            "disclosures.review.title_correction", id=row["id"], record=record_title or row["record_id"]
-        )
+        record = shown(record_title or row["record_id"], 200)
+        title = t("disclosures.review.title_correction", id=row["id"], record=record)
     else:
         title = t("disclosures.review.title_new", id=row["id"])
     embed = discord.Embed(title=clip(title, TITLE_LIMIT), colour=0x8E24AA)

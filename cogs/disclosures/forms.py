@@ -84,7 +84,9 @@ def draft(submission: dict[str, Any], year: str) -> Values:
     companies = [
         f"{name.strip()} | " for name in re.split(r"[,\n]", submission.get("companies") or "") if name.strip()
     ]
-    summary = "\n\n".join(part for part in (submission.get("ai_uses"), submission.get("notes")) if part)
+    summary = (
+        submission.get("ai_uses") or ""
+    )  # never the notes: they are private to the submitter and curators
     return {
         "id": suggested_id(submission.get("title") or "", "", year),
         "status": [],
@@ -98,6 +100,17 @@ def draft(submission: dict[str, Any], year: str) -> Values:
         "summary": summary[:FIELD_LIMIT],
         "credit": "",
     }
+
+
+def correction(stored: dict[str, Any], submission: dict[str, Any]) -> Values:
+    """Form values to publish a correction from: the stored record, with the sources the member gave added
+    (the curator reads their note beside the draft and changes the rest)."""
+    values = render(stored)
+    known = {s["url"] for s in stored.get("sources", [])}
+    added = [url for url in submission.get("source_urls") or [] if url not in known]
+    if added and values["sources"] != KEEP:
+        values["sources"] = _fit("\n".join([values["sources"], *added]).strip("\n"))
+    return values
 
 
 def suggested_id(titles: str, date: str, year: str) -> str:

@@ -24,15 +24,14 @@ from bot.checks import require_curator
 from bot.embeds import DESCRIPTION_LIMIT, TITLE_LIMIT, finish
 from bot.errors import ErrorReportingModal, ErrorReportingView
 from bot.i18n import language_of
-from bot.text import clean_input, clip, clip_lines
+from bot.text import clean_input, clip, clip_lines, untrusted
 from cogs.disclosures import forms
 from cogs.disclosures.audit import now_iso
 from cogs.disclosures.embeds import problem_lines, record_embed, status_label
 from cogs.disclosures.records import RecordError
+from cogs.disclosures.views import LABEL_LIMIT, MODAL_TITLE_LIMIT, VIEW_TIMEOUT
 from cogs.disclosures.vocab import AI_USES, CONFIDENCES, MEDIUMS, STATUSES
 
-MODAL_TITLE_LIMIT = 45
-LABEL_LIMIT = 45
 DESCRIPTION = 100
 CHOICES = {"status": STATUSES, "medium": MEDIUMS, "ai_uses": AI_USES, "confidence": CONFIDENCES}
 TEXT_LIMITS = {"date": 10, "titles": 4000, "companies": 4000, "sources": 4000, "summary": 4000, "credit": 500}
@@ -50,6 +49,8 @@ class Draft:
     stored: dict[str, Any] | None = None  # the record being edited or corrected; None for a new record
     submission: dict[str, Any] | None = None  # the queue item being approved; None for `/curate edit`
     id_chosen: bool = False  # the curator typed the id of a new record (else it follows title and date)
+    # ``store.version_of(stored)`` when the editor opened: saving is refused once the stored record differs
+    version: str | None = None
 
     def update(self, typed: dict[str, Any]) -> None:
         self.values.update(typed)
@@ -80,7 +81,7 @@ class DraftView(ErrorReportingView):
     """Facts… / Text… / Change id… / Publish (or Save) / Back, under the draft."""
 
     def __init__(self, owner: DraftOwner, draft: Draft, t: Any) -> None:
-        super().__init__(timeout=1800)
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.owner = owner
         self.draft = draft
         saving = "publish" if draft.submission is not None else "save"
@@ -102,8 +103,9 @@ class DraftView(ErrorReportingView):
         await require_curator(interaction)
         return True
 
-    async def show(self, interaction: Interaction, *, edit: bool = True) -> None:
-        """Answer with the draft: every problem, or the record as members will see it."""
+    async def show(self, interaction: Interaction, *, edit: bool = True, first: str = "") -> None:
+        """Answer with the draft: every problem, or the record as members will see it (``first``: a line
+        above, e.g. why Publish did nothing yet)."""
         t = _t(interaction)
         record, problems = await self.owner.check_draft(self.draft)
         record_id = clip(str(self.draft.values.get("id") or ""), 80).replace("`", "'")
@@ -122,18 +124,25 @@ class DraftView(ErrorReportingView):
             embed = finish(
                 discord.Embed(
                     title=clip(
-                        t("disclosures.draft.title", title=clean_input(title, one_line=True)), TITLE_LIMIT
+                        t("disclosures.draft.title", title=untrusted(title, 200, one_line=True)), TITLE_LIMIT
                     ),
                     description=clip_lines(problem_lines(problems, t, labels(t)), DESCRIPTION_LIMIT),
                     colour=0xC62828,
                 )
             )
+        submission = self.draft.submission or {}
+        if submission.get("kind") == "correction" and submission.get("notes"):
+            content += "\n" + t(
+                "disclosures.draft.correction_note", note=untrusted(submission["notes"], 1200, one_line=True)
+            )
+        if first:
+            content = f"{first}\n{content}"
         if edit:
             await interaction.response.edit_message(
                 content=clip(content, 2000), embed=embed, view=self, allowed_mentions=replies.NO_PINGS
             )
         else:
-            await replies.ephemeral(interaction, clip(content, 2000), embed=embed, view=self)
+            await self.send(interaction, clip(content, 2000), embed=embed, ephemeral=True)
 
     @discord.ui.button(label="Facts…", style=discord.ButtonStyle.primary)
     async def facts(self, interaction: Interaction, _: discord.ui.Button) -> None:
@@ -151,7 +160,7 @@ class DraftView(ErrorReportingView):
     async def save(self, interaction: Interaction, _: discord.ui.Button) -> None:
         record, _problems = await self.owner.check_draft(self.draft)
         if record is None:
-            await self.show(interaction)
+            await self.show(interaction, first=_t(interaction)("disclosures.draft.fix_first"))
             return
         await self.owner.save_draft(interaction, self, record)
 
@@ -193,7 +202,7 @@ def _text_input(name: str, value: str, *, long: bool, required: bool) -> discord
 
 class _FormModal(ErrorReportingModal, ABC):
     def __init__(self, view: DraftView, t: Any, title_key: str) -> None:
-        super().__init__(title=clip(t(title_key), MODAL_TITLE_LIMIT), timeout=1800)
+        super().__init__(title=clip(t(title_key), MODAL_TITLE_LIMIT), timeout=VIEW_TIMEOUT)
         self.view = view
 
     def labelled(self, t: Any, name: str, component: discord.ui.Item[Any]) -> None:

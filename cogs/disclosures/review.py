@@ -19,10 +19,11 @@ import discord
 from bot import replies
 from bot.errors import BadInput
 from bot.text import clean_input, clip, escape_markdown
-from cogs.disclosures import forms, submissions
+from cogs.disclosures import forms, store, submissions
 from cogs.disclosures.audit import Actor
-from cogs.disclosures.embeds import submission_embed
+from cogs.disclosures.embeds import problem_lines, submission_embed
 from cogs.disclosures.mixins import MixinMeta
+from cogs.disclosures.problems import RecordError
 from cogs.disclosures.record_form import Draft, DraftView
 from cogs.disclosures.views import OneFieldModal, ReviewView
 
@@ -111,7 +112,7 @@ class ReviewQueue(MixinMeta):
                 allowed_mentions=replies.NO_PINGS,
             )
         elif embed is not None and view is not None:
-            await replies.ephemeral(interaction, content, embed=embed, view=view)
+            await view.send(interaction, content, embed=embed, ephemeral=True)
         else:
             await replies.ephemeral(interaction, content)
 
@@ -167,6 +168,18 @@ class ReviewQueue(MixinMeta):
         """Record the decision; False (after the card says who was first) if it was already decided."""
         try:
             await self.bot.db.run(partial(decide, actor=curator(interaction)), submission["id"], detail)
+        except RecordError as exc:  # the record it would write breaks a limit: nothing was changed
+            lines = problem_lines(exc.problems, _t(interaction), {})
+            raise BadInput(
+                "disclosures.review.refused", submission=submission["id"], problems="\n".join(lines)
+            ) from exc
+        except store.StaleRecord as exc:  # the record changed or went since the draft began: nothing written
+            key = "disclosures.edit.stale_deleted" if exc.deleted else "disclosures.edit.stale_changed"
+            raise BadInput(
+                key,
+                title=escape_markdown(clip(str(submission.get("title") or exc.record_id), 200)),
+                id=exc.record_id,
+            ) from exc
         except submissions.AlreadyDecided:
             row = await self.bot.db.run(submissions.get, submission["id"])
             note = self.decided_note(interaction, submission["id"], row)
@@ -186,7 +199,13 @@ class ReviewQueue(MixinMeta):
         view.stop()
         if submission["kind"] == "correction":
             stored = await self.record_or_404(submission["record_id"])
-            draft = Draft(forms.render(stored), this_year(), stored=stored, submission=submission)
+            draft = Draft(
+                forms.correction(stored, submission),
+                this_year(),
+                stored=stored,
+                submission=submission,
+                version=store.version_of(stored),
+            )
         else:
             draft = Draft(forms.draft(submission, this_year()), this_year(), submission=submission)
         await DraftView(self, draft, _t(interaction)).show(interaction)
@@ -195,7 +214,8 @@ class ReviewQueue(MixinMeta):
         """Publish the drafted record for its submission, then show the next item in place."""
         submission = view.draft.submission
         assert submission is not None
-        if not await self.decide(interaction, view, submissions.approve, submission, record):
+        approve = partial(submissions.approve, expected=view.draft.version)
+        if not await self.decide(interaction, view, approve, submission, record):
             return
         self.index.put(record["id"], [record["title"], *(a["title"] for a in record["alt_titles"])])
         log.info(
@@ -208,7 +228,9 @@ class ReviewQueue(MixinMeta):
             submission=submission["id"],
         )
         await self.show_queue(interaction, after_id=submission["id"], edit=True, note=note, replacing=view)
-        await self.notify_submitter(submission, "disclosures.dm.approved", title=record["title"])
+        await self.notify_submitter(
+            submission, "disclosures.dm.approved", title=escape_markdown(clip(record["title"], 200))
+        )
 
     async def review_reject(
         self, interaction: Interaction, submission: dict[str, Any], view: discord.ui.View
@@ -252,7 +274,9 @@ class ReviewQueue(MixinMeta):
                 id=merged["id"],
             )
             await self.show_queue(inter, after_id=submission["id"], edit=True, note=note, replacing=view)
-            await self.notify_submitter(submission, "disclosures.dm.merged", title=merged["title"])
+            await self.notify_submitter(
+                submission, "disclosures.dm.merged", title=escape_markdown(clip(merged["title"], 200))
+            )
 
         default = submission.get("record_id") or submission.get("similar_record_id") or ""
         if not default and submission.get("title"):

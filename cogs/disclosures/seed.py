@@ -116,7 +116,7 @@ def apply_seed(db: Database, version: str | None, records: list[dict[str, Any]])
         report.skipped = True
         return report
     note = f"seed {version}" if version else "seed"
-    with db.conn:
+    with db.atomic():
         touched = _touched(db, [r["id"] for r in records])
         for record in records:
             record_id = record["id"]

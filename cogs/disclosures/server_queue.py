@@ -17,7 +17,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot import replies
-from bot.checks import guild_id_of, moderator_only, staff_group
+from bot.checks import guild_id_of, is_moderator, moderator_only, staff_group
 from bot.errors import NotFound, UserFacingError
 from bot.options import RowId
 from bot.text import plain
@@ -79,7 +79,11 @@ class ServerSubmissions(commands.Cog):
 
     @withdraw.autocomplete("submission")
     async def _pending_here(self, interaction: discord.Interaction, current: str) -> list[Choice[int]]:
-        rows = await self.bot.db.run(submissions.of_guild, interaction.guild_id or 0)
+        """This server's pending submissions, for its moderators only: autocomplete runs without the command's
+        checks, so it makes the same one (a member gets nothing)."""
+        if interaction.guild_id is None or not await is_moderator(interaction):
+            return []
+        rows = await self.bot.db.run(submissions.of_guild, interaction.guild_id)
         needle = current.strip().lstrip("#").casefold()
         choices = []
         for row in rows:

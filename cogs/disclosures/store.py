@@ -7,6 +7,7 @@ with before and after copies of each changed record) so a record's history and r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -68,18 +69,58 @@ def write_audited(
     )
 
 
+def version_of(record: dict[str, Any] | None) -> str | None:
+    """A fingerprint of a stored record's facts (its ``portable`` copy), None for no record: an editor keeps
+    the version it opened, and saving compares it with the stored record's (optimistic concurrency)."""
+    if record is None:
+        return None
+    facts = json.dumps(portable(record), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(facts.encode()).hexdigest()
+
+
+class StaleRecord(Exception):
+    """The stored record is no longer the version an editor opened: ``deleted`` since, or changed."""
+
+    def __init__(self, record_id: str, *, deleted: bool) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+        self.deleted = deleted
+
+
+def check_version(db: Database, record_id: str, expected: str | None) -> None:
+    """Raise :class:`StaleRecord` unless the stored record is still version ``expected`` (no check for None);
+    call it inside the transaction that writes."""
+    if expected is None:
+        return
+    current = get_record(db, record_id, include_hidden=True)
+    if version_of(current) != expected:
+        raise StaleRecord(record_id, deleted=current is None)
+
+
 def save_record(
-    db: Database, record: dict[str, Any], *, actor: Actor, action: str, note: str | None = None
+    db: Database,
+    record: dict[str, Any],
+    *,
+    actor: Actor,
+    action: str,
+    note: str | None = None,
+    expected: str | None = None,
 ) -> dict[str, Any]:
-    """Create or replace a validated record as published, auditing before/after; committed on return."""
-    with db.conn:
+    """Create or replace a validated record as published, auditing before/after; committed on return.
+
+    ``expected``: the ``version_of`` the stored record an editor opened. When the stored record is no longer
+    that version (another curator changed it, or it was deleted), :class:`StaleRecord` is raised and nothing is
+    written; checked in the write's own transaction, so no change can slip in between.
+    """
+    with db.atomic():
+        check_version(db, record["id"], expected)
         write_audited(db, record, actor=actor, action=action, note=note)
     return get_record(db, record["id"]) or record
 
 
 def delete_record(db: Database, record_id: str, *, actor: Actor) -> bool:
     """Delete a record and everything about it except its audit trail; False when there was none."""
-    with db.conn:
+    with db.atomic():
         before = get_record(db, record_id, include_hidden=True)
         if before is None:
             return False
@@ -108,7 +149,7 @@ def restore_record(
 ) -> dict[str, Any]:
     """Put back a deleted record as it was before deletion, or any record as it was after audit entry
     ``entry_id``; audited as ``restore``. Committed on return."""
-    with db.conn:
+    with db.atomic():
         if entry_id is None:
             if get_record(db, record_id, include_hidden=True) is not None:
                 raise RestoreError("not_deleted")
@@ -218,7 +259,7 @@ class _Import:
     def add(self, batches: Sequence[Batch]) -> None:
         """Write ``batches`` in one transaction: each batch's ``entries`` are its records (or None for those
         that are only in its ``tables``, laid out by a worker process)."""
-        with self.db.conn:
+        with self.db.atomic():
             for entries, tables in batches:
                 self._add(entries, tables)
             rows.write_search(self.db)
@@ -275,7 +316,7 @@ class _Import:
     def finish(self) -> ImportReport:
         report = self.report
         if report.entry_id is not None:
-            with self.db.conn:
+            with self.db.atomic():
                 self.db.execute(
                     "UPDATE disclosure_audit SET note = ? WHERE id = ?",
                     [report.summary(self.source), report.entry_id],
@@ -364,5 +405,5 @@ def get_meta(db: Database, key: str) -> str | None:
 
 
 def set_meta(db: Database, key: str, value: str) -> None:
-    with db.conn:
+    with db.atomic():
         db.table("disclosure_meta").upsert({"key": key, "value": value}, pk="key")

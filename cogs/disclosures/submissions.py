@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from bot.db import inserted_id
+from bot.text import clip
 from cogs.disclosures.audit import Actor, add_audit, now_iso
-from cogs.disclosures.records import guess_language, validate_record
-from cogs.disclosures.store import get_record, portable, write_audited
+from cogs.disclosures.records import LIMITS, guess_language, validate_record
+from cogs.disclosures.store import check_version, get_record, portable, write_audited
 
 KINDS = ("new", "correction")
 STATES = ("pending", "approved", "rejected", "merged", "withdrawn")
@@ -46,10 +47,21 @@ def create(
     record_id: str | None = None,
     similar_record_id: str | None = None,
 ) -> int:
-    """Queue a pending submission (never visible to members) and return its id; committed on return."""
+    """Queue a pending submission (never visible to members) and return its id; committed on return.
+
+    The same member sending the same thing again while it is pending (a form submitted twice, an old "Reopen the
+    form" button) queues nothing: :class:`AlreadyQueued` names the pending one."""
     if kind not in KINDS:
         raise ValueError(kind)
-    with db.conn:
+    with db.atomic():
+        same = db.execute(
+            "SELECT id FROM disclosure_submissions WHERE state = 'pending' AND submitter_id = ? AND kind = ?"
+            " AND record_id IS ? AND title IS ? AND companies IS ? AND ai_uses IS ? AND source_urls = ?"
+            " AND notes IS ?",
+            [submitter_id, kind, record_id, title, companies, ai_uses, json.dumps(source_urls), notes],
+        ).fetchone()
+        if same is not None:
+            raise AlreadyQueued(same[0])
         submission_id = inserted_id(
             db.table("disclosure_submissions").insert(
                 {
@@ -78,6 +90,14 @@ def create(
             submission_id=submission_id,
         )
     return submission_id
+
+
+class AlreadyQueued(Exception):
+    """The member's identical submission ``submission_id`` is already waiting for review."""
+
+    def __init__(self, submission_id: int) -> None:
+        super().__init__(submission_id)
+        self.submission_id = submission_id
 
 
 def get(db: Database, submission_id: int) -> dict[str, Any] | None:
@@ -126,9 +146,15 @@ def _close(db: Database, submission_id: int, state: str, actor: Actor, **extra: 
     return row
 
 
-def approve(db: Database, submission_id: int, record: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
-    """Publish ``record`` (a new one, or the corrected one) for this submission; returns the submission."""
-    with db.conn:
+def approve(
+    db: Database, submission_id: int, record: dict[str, Any], *, actor: Actor, expected: str | None = None
+) -> dict[str, Any]:
+    """Publish ``record`` (a new one, or the corrected one) for this submission; returns the submission.
+
+    ``expected``: for a correction, the version of the record the curator's draft started from; a record changed
+    or deleted since raises :class:`~cogs.disclosures.store.StaleRecord` and nothing is written."""
+    with db.atomic():
+        check_version(db, record["id"], expected)
         row = _close(db, submission_id, "approved", actor, record_id=record["id"])
         action = "correction.approve" if row["kind"] == "correction" else "submission.approve"
         write_audited(db, record, actor=actor, action=action, submission_id=submission_id)
@@ -137,7 +163,7 @@ def approve(db: Database, submission_id: int, record: dict[str, Any], *, actor: 
 
 def reject(db: Database, submission_id: int, reason: str, *, actor: Actor) -> dict[str, Any]:
     """Close the submission with a reason; nothing is published."""
-    with db.conn:
+    with db.atomic():
         row = _close(db, submission_id, "rejected", actor, reason=reason)
         add_audit(
             db,
@@ -153,7 +179,7 @@ def reject(db: Database, submission_id: int, reason: str, *, actor: Actor) -> di
 def withdraw(db: Database, submission_id: int, *, guild_id: int, actor: Actor) -> dict[str, Any] | None:
     """A server's moderator withdraws a pending submission made in their server; None if there is no such
     pending submission in that server (another server's submission is never touched)."""
-    with db.conn:
+    with db.atomic():
         row = get(db, submission_id)
         if row is None or row["guild_id"] != guild_id:
             return None
@@ -169,8 +195,11 @@ def withdraw(db: Database, submission_id: int, *, guild_id: int, actor: Actor) -
 
 
 def merge(db: Database, submission_id: int, target_id: str, *, actor: Actor) -> dict[str, Any]:
-    """Fold the submission's sources (and its title, as an alternate) into an existing published record."""
-    with db.conn:
+    """Fold the submission's sources (and its title, as an alternate) into an existing published record.
+
+    One transaction: a merged record that breaks a limit (``RecordError``: too many titles or sources…) leaves the
+    submission pending and the record as it was."""
+    with db.atomic():
         target = get_record(db, target_id)
         if target is None:
             raise KeyError(target_id)
@@ -180,7 +209,12 @@ def merge(db: Database, submission_id: int, target_id: str, *, actor: Actor) -> 
         for url in row["source_urls"]:
             if url not in known_urls:
                 merged["sources"].append(
-                    {"url": url, "publisher": urlsplit(url).hostname, "title": None, "date": None}
+                    {
+                        "url": url,
+                        "publisher": clip(urlsplit(url).hostname or "", LIMITS["source_publisher"]) or None,
+                        "title": None,
+                        "date": None,
+                    }
                 )
         known_titles = {target["title"].casefold(), *(t["title"].casefold() for t in merged["alt_titles"])}
         if row["kind"] == "new" and row["title"] and row["title"].casefold() not in known_titles:

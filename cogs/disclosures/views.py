@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MODAL_TITLE_LIMIT = 45
 LABEL_LIMIT = 45
+# A private view times out while its interaction token (15 minutes) can still disable it on its message.
+VIEW_TIMEOUT = 14 * 60
 RECORD_ID = text(r"[a-z0-9][a-z0-9-]{1,79}")
 # ReviewView's buttons, each labelled disclosures.button.<name> (and named so in its custom_id).
 ReviewButton = Literal["approve", "reject", "merge", "skip"]
@@ -192,7 +194,7 @@ class ReopenFormView(ErrorReportingView):
     """After a form's problems are listed: reopen the same form with what was typed."""
 
     def __init__(self, owner_id: int, label: str, reopen: Callable[[Interaction], Awaitable[None]]) -> None:
-        super().__init__(timeout=1800)
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.owner_id = owner_id
         self._reopen = reopen
         self.again.label = clip(label, 80)
@@ -236,7 +238,7 @@ class ReviewView(ErrorReportingView):
     item is still pending (a stale card says who decided it, and when, and moves on)."""
 
     def __init__(self, cog: ReviewQueue, submission: dict[str, Any], t: Callable[..., str]) -> None:
-        super().__init__(timeout=1800)
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.cog = cog
         self.submission = submission
         buttons: tuple[tuple[discord.ui.Button, ReviewButton], ...] = (

@@ -28,7 +28,7 @@ async def test_lookup_shows_the_record_with_label_and_buttons(haikei: Haikei, em
     assert embed["title"] == "The Dog & The Boy"
     assert "Credited upfront" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert "> AI (+Human)" in fields["Credit text"]
+    assert "> AI \\(+Human\\)" in fields["Credit text"]  # record text, escaped: shows as "AI (+Human)"
     assert "WIT Studio" in fields["Companies"] and "犬と少年" in fields["Also known as"]
     assert "[Rest of World](https://restofworld.org/2023/netflix-anime-ai-artists/)" in fields["Sources"]
     assert custom_ids(result) == ["disc:src:dog-and-the-boy-2023", "disc:fix:dog-and-the-boy-2023"]

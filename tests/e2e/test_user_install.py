@@ -168,10 +168,11 @@ async def test_public_answers_in_dms_and_group_dms(
     assert_clean(emulator)
 
 
-async def submit(emulator: Emulator, channel: Channel | str) -> InteractionResult:
+async def submit(emulator: Emulator, channel: Channel | str, story: int = 0) -> InteractionResult:
     opened = await (await emulator.driver.command("disclosure submit", channel=channel)).wait()
-    ids = custom_ids(opened.modal)  # title, companies, uses, sources, notes
-    values = dict(zip(ids, ("Quiet Meadow", "", "Backgrounds", "https://news.example/q", ""), strict=True))
+    ids = custom_ids(opened.modal)  # title, companies, uses, sources, notes (each story its own submission)
+    url = f"https://news.example/q{story}"
+    values = dict(zip(ids, ("Quiet Meadow", "", "Backgrounds", url, ""), strict=True))
     sent = await emulator.driver.submit_modal(opened, values)
     if "resembles" in (await answer_text(sent)):  # a second one looks like the first: send it anyway
         sent = await (await emulator.driver.click(sent, custom_ids(sent)[0])).wait()
@@ -181,8 +182,8 @@ async def submit(emulator: Emulator, channel: Channel | str) -> InteractionResul
 async def test_a_submission_records_a_server_only_where_haikei_is(
     haikei: Haikei, emulator: Emulator, places: Places
 ) -> None:
-    for channel in (places.cafe, places.private, places.dm, "general"):
-        await submit(emulator, channel)
+    for story, channel in enumerate((places.cafe, places.private, places.dm, "general")):
+        await submit(emulator, channel, story)
     alice = emulator.world.user("alice").id
     rows = sorted(await haikei.db.run(submissions.of_submitter, alice), key=lambda r: r["id"])
     assert [(r["guild_id"], r["guild_name"]) for r in rows] == [

@@ -73,7 +73,7 @@ def test_moderators_see_and_withdraw_only_their_own_servers_submissions(db: Data
 
 def test_a_member_sees_their_own_submissions_from_every_server(db: Database) -> None:
     a = _submit(db, 100, 7)
-    b = _submit(db, 200, 7)
+    b = _submit(db, 200, 7, "Another work")  # the same text again would be the same submission
     _submit(db, 100, 8)
     assert [r["id"] for r in submissions.of_submitter(db, 7)] == [b, a]
 

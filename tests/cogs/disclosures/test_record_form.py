@@ -123,3 +123,27 @@ def test_member_source_lines_are_reported_whole_with_their_line() -> None:
         (1, "not a url"),  # not "`not` is not an http/https URL"
         (2, "ftp://x.example https://fine.example"),
     ]
+
+
+def test_a_members_private_notes_never_start_in_the_public_text() -> None:
+    submission = {
+        "title": "Quiet Meadow",
+        "ai_uses": "Backgrounds",
+        "notes": "my cousin works there, don't quote me",
+        "source_urls": ["https://a.example/s"],
+    }
+    values = forms.draft(submission, "2026")
+    assert values["summary"] == "Backgrounds"
+    assert all("cousin" not in str(value) for value in values.values())
+
+
+def test_a_correction_starts_from_the_record_with_the_members_sources_added() -> None:
+    stored = {
+        "id": "quiet-meadow-2026",
+        "title": "Quiet Meadow",
+        "sources": [{"url": "https://a.example/s", "publisher": "A", "date": None, "title": None}],
+    }
+    submission = {"kind": "correction", "source_urls": ["https://a.example/s", "https://b.example/new"]}
+    values = forms.correction(stored, submission)
+    assert values["sources"].splitlines() == ["https://a.example/s | A", "https://b.example/new"]
+    assert values["id"] == "quiet-meadow-2026"
