@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot import __version__, guild_settings
 from bot.checks import guild_id_of, moderator_only, staff_group
 from bot.embeds import FIELD_LIMIT
+from bot.errors import BadInput
 from bot.hooks import AboutCounts, ConfigFields, hooks_of
 from bot.i18n import language_of
 from bot.replies import ephemeral, link_commands, send, text
@@ -129,6 +130,8 @@ class Meta(commands.Cog):
     @app_commands.describe(role="Members with this role can use moderator commands")
     @moderator_only()
     async def config_modrole(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        if role.is_default():  # @everyone: every member would be a moderator
+            raise BadInput("config.modrole.everyone")
         await self.bot.db.run(guild_settings.set_role, guild_id_of(interaction), "mod_role_id", role.id)
         log.info(
             "Guild %s set moderator role %s (by %s)", guild_id_of(interaction), role.id, interaction.user.id

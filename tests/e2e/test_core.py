@@ -127,6 +127,20 @@ async def test_modrole_from_a_moderator_grants_moderator_commands(haikei: Haikei
     assert_clean(emulator)
 
 
+async def test_everyone_cannot_be_the_moderator_role(haikei: Haikei, emulator: Emulator) -> None:
+    everyone = emulator.world.role("@everyone")
+    result = await emulator.driver.command("config modrole", {"role": everyone.id}, user="mod")
+    await result.wait()
+    assert result.ephemeral and "@everyone can't be the moderator role" in result.content
+    still = await emulator.driver.command("alerts pause", user="alice")  # a member is still no moderator
+    await still.wait()
+    assert "Only moderators" in still.content
+    show = await emulator.driver.command("config show", user="mod")
+    await show.wait()
+    assert {f["name"]: f["value"] for f in show.embeds[0]["fields"]}["Moderator role"] == "not set"
+    assert_clean(emulator)
+
+
 async def test_gateway_drop_is_resumed(haikei: Haikei, emulator: Emulator) -> None:
     assert emulator.identify_count == 1
     await emulator.force_disconnect()
