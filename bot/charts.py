@@ -23,16 +23,16 @@ from PIL import Image, ImageDraw
 
 from bot.chart_text import chart_text, face, wrap
 
-WIDTH = 900
+WIDTH = 760  # Discord shows an embed image about 400–520 px wide: text stays legible
 PADDING = 24
-LABEL_WIDTH = 320
-VALUE_WIDTH = 90
+LABEL_WIDTH = 290
+VALUE_WIDTH = 80
 BAR_HEIGHT = 22
 ROW_HEIGHT = 34  # a one-line row; each further label line adds LINE
 LINE = 21
 MAX_ROWS = 150
 TITLE_SIZE, SUB_SIZE, LABEL_SIZE = 26, 16, 17
-TITLE_LINES = 4  # a poll question may be 240 characters
+TITLE_LINES = 5  # a poll question may be 240 characters
 SWATCH = 14
 
 BACKGROUND = (30, 31, 34)  # Discord's darkest grey: a card on the dark theme, a dark panel on the light one

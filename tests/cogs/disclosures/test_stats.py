@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlite_utils import Database
 
+from bot import charts
 from bot.db import apply_migrations, open_database
 from cogs.disclosures import queries, seed
 from cogs.disclosures.cog import _render_charts
@@ -64,7 +65,7 @@ def test_100k_records_over_77_years_make_charts_of_at_most_12_bars(db: Database)
     years = [label for label, _ in counts["year"]]
     assert years == ["1950–2015", *map(str, range(2016, 2027))]
     for name, image in _charts(counts).items():
-        assert image.width == 900 and image.height < 1000, name  # a dozen rows, not a scroll of 77
+        assert image.width == charts.WIDTH and image.height < 1000, name  # a dozen rows, not a scroll of 77
 
 
 def test_rare_media_fold_into_other_and_counts_are_kept(db: Database) -> None:
