@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.channel_rights import member_of
 from bot.checks import is_moderator
 from cogs.polls.model import Poll
 
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
     from bot.client import Haikei
 
 log = logging.getLogger(__name__)
-
-THREAD_TYPES = frozenset(
-    {discord.ChannelType.public_thread, discord.ChannelType.private_thread, discord.ChannelType.news_thread}
-)
 
 
 class Visibility(Enum):
@@ -54,45 +51,6 @@ class ThreadInfo:
     parent_id: int
     private: bool
     owner_id: int | None
-
-
-@dataclass(frozen=True)
-class PostingRights:
-    """A member's rights in the channel a poll is to be posted in."""
-
-    permissions: discord.Permissions
-    thread: bool
-
-    @property
-    def can_post(self) -> bool:
-        p = self.permissions
-        return p.view_channel and (p.send_messages_in_threads if self.thread else p.send_messages)
-
-    def can_ping(self, role: discord.Role) -> bool:
-        return role.mentionable or self.permissions.mention_everyone
-
-
-def _member(interaction: discord.Interaction) -> discord.Member | None:
-    user = interaction.user
-    return user if isinstance(user, discord.Member) else None
-
-
-def posting_rights(interaction: discord.Interaction, channel_id: int) -> PostingRights | None:
-    """The member's rights in ``channel_id`` of the interaction's server (None: no channel of it Haikei knows)."""
-    if channel_id == interaction.channel_id:  # Discord computed them for this very channel
-        thread = getattr(interaction.channel, "type", None) in THREAD_TYPES
-        return PostingRights(interaction.permissions, thread)
-    member, guild = _member(interaction), interaction.guild
-    if member is None or guild is None:
-        return None
-    channel = guild.get_channel_or_thread(channel_id)
-    if channel is None:
-        return None
-    try:
-        permissions = channel.permissions_for(member)
-    except discord.ClientException:  # a thread whose parent is not cached
-        return None
-    return PostingRights(permissions, isinstance(channel, discord.Thread))
 
 
 def _thread_visible(permissions: discord.Permissions, info: ThreadInfo, member: discord.Member) -> bool:
@@ -130,7 +88,7 @@ class ChannelDirectory:
         """Whether the member may read what is in ``channel_id`` (``fetch``: ask Discord about an unknown one)."""
         if channel_id == interaction.channel_id:
             return Visibility.VISIBLE if interaction.permissions.view_channel else Visibility.HIDDEN
-        member, guild = _member(interaction), interaction.guild
+        member, guild = member_of(interaction), interaction.guild
         if member is None or guild is None:
             return Visibility.HIDDEN
         channel = guild.get_channel_or_thread(channel_id)

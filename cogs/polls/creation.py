@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.channel_rights import posting_rights
 from bot.checks import has_role_setting, is_moderator
 from bot.errors import BadInput, ErrorReportingModal, UserFacingError
 from bot.replies import ephemeral, text
 from cogs.polls import store
-from cogs.polls.access import posting_rights
 from cogs.polls.model import State, tally
 from cogs.polls.options import check_max_choices, parse_options, validate_question
 from cogs.polls.problems import InputProblem
