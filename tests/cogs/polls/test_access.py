@@ -8,8 +8,9 @@ from typing import Any
 import discord
 import pytest
 
+from bot.channel_rights import PostingRights
 from cogs.polls import access
-from cogs.polls.access import ChannelDirectory, PostingRights, Visibility
+from cogs.polls.access import ChannelDirectory, Visibility
 
 HERE, DELETED, UNKNOWN = 10, 20, 30
 
