@@ -8,6 +8,7 @@ Discord sends with the interaction (its resolved data), so it works in DMs and s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from functools import partial
@@ -32,6 +33,9 @@ MAX_BYTES = 25 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
 MAX_IMAGES = 10
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_read=20)
+# Files downloaded and held at once, bot-wide: one per reader worker plus one downloading ahead. The others wait
+# (their interactions are deferred), so a burst of checks holds at most this many files' bytes in memory.
+FILES_AT_ONCE = 3
 READ_SIZE = 256 * 1024
 IMAGE_SUFFIXES = (
     ".png",
@@ -83,10 +87,12 @@ class ImageCheck(MixinMeta):
 
     _image_menu: app_commands.ContextMenu | None = None
     image_reader: ReaderPool | None = None
+    _files_at_once: asyncio.Semaphore | None = None
 
     def add_image_menu(self) -> None:
         """Called from ``cog_load``: register the menu; reader workers start on first use."""
         self.image_reader = ReaderPool()
+        self._files_at_once = asyncio.Semaphore(FILES_AT_ONCE)
         self._image_menu = app_commands.ContextMenu(
             name=MENU_NAME,
             callback=self.check_image,
@@ -135,10 +141,17 @@ class ImageCheck(MixinMeta):
         await replies.ephemeral(interaction, embed=reply_embed(sections, t))
 
     async def check_one(self, attachment: discord.Attachment, t: Translate, limit: int) -> str:
-        """One file's section of the reply (downloaded and read one at a time: memory stays one file's worth)."""
+        """One file's section of the reply. A check's files are read one at a time, and at most ``FILES_AT_ONCE``
+        files are held at once across every check running (a burst of checks waits its turn)."""
         name = file_name(attachment.filename)
         if attachment.size > MAX_BYTES:
             return t(P + "too_large", name=name, limit=MAX_MB)
+        if self._files_at_once is None:  # pragma: no cover - add_image_menu runs in cog_load
+            self._files_at_once = asyncio.Semaphore(FILES_AT_ONCE)
+        async with self._files_at_once:
+            return await self._check_held(attachment, name, t, limit)
+
+    async def _check_held(self, attachment: discord.Attachment, name: str, t: Translate, limit: int) -> str:
         try:
             data = await self.download(attachment)
         except TooLarge:
