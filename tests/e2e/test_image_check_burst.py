@@ -66,11 +66,10 @@ async def test_a_burst_of_checks_holds_a_few_files_at_a_time_and_answers_everyon
     )
     # every check has asked for its turn, and is acknowledged; only FILES_AT_ONCE files are being held
     await emulator.wait_until(
-        lambda: turns.asked == CHECKS and all(c.loading for c in checks),
+        lambda: turns.asked == CHECKS and downloading == FILES_AT_ONCE and all(c.loading for c in checks),
         timeout=WAIT,
-        what="every check queued",
+        what="every check queued, FILES_AT_ONCE of them downloading",
     )
-    assert downloading == FILES_AT_ONCE
     release.set()
     for check in checks:
         assert "AUTOMATIC1111" in sections(await reply_embed(check, WAIT))["gen.png"]
