@@ -45,6 +45,17 @@ def latency_lines(latencies: Iterable[tuple[int, float]], pending: str) -> str:
     return "\n".join(lines) or pending
 
 
+def allowed_in(contexts: app_commands.AppCommandContext | None, here: app_commands.AppCommandContext) -> bool:
+    """A command with ``contexts`` may run ``here`` (Discord's default, None, allows every context)."""
+    if contexts is None:
+        return True
+    return bool(
+        (here.guild and contexts.guild)
+        or (here.dm_channel and contexts.dm_channel)
+        or (here.private_channel and contexts.private_channel)
+    )
+
+
 class Meta(commands.Cog):
     """Help, about and per-server configuration."""
 
@@ -62,17 +73,20 @@ class Meta(commands.Cog):
         self, interaction: discord.Interaction
     ) -> list[app_commands.Command | app_commands.Group]:
         """What Discord's client shows this member here: global commands plus this server's own, without the
-        ones whose default permissions they lack (curator and moderator groups for members)."""
+        ones whose default permissions they lack (curator and moderator groups for members) and without the ones
+        not allowed in this kind of place (server-only commands in a DM)."""
         tree = self.bot.tree
         found = [c for c in tree.get_commands() if not isinstance(c, app_commands.ContextMenu)]
         if interaction.guild_id is not None:
             own = tree.get_commands(guild=discord.Object(interaction.guild_id))
             found += [c for c in own if not isinstance(c, app_commands.ContextMenu)]
         allowed = interaction.permissions
+        here = interaction.context
         return [
             c
             for c in found
-            if c.default_permissions is None or (interaction.guild_id and allowed >= c.default_permissions)
+            if (c.default_permissions is None or (interaction.guild_id and allowed >= c.default_permissions))
+            and allowed_in(c.allowed_contexts, here)
         ]
 
     @app_commands.allowed_installs(guilds=True, users=False)

@@ -159,3 +159,14 @@ async def test_rate_limit_is_honoured(haikei: Haikei, emulator: Emulator) -> Non
         assert result.embeds[0]["title"] == "Haikei 背景"
     assert emulator.rate_limited_count >= 1
     assert emulator.deadline_misses == []
+
+
+async def test_help_in_a_dm_lists_only_what_runs_in_a_dm(haikei: Haikei, emulator: Emulator) -> None:
+    dm = emulator.world.dm_channel("alice")
+    result = await (await emulator.driver.command("help", user="alice", channel=dm)).wait()
+    listed = "\n".join(field["value"] for field in result.embeds[0]["fields"])
+    shown = set(emulator.driver.visible_commands("alice", dm))
+    assert "/disclosure lookup" in listed and "disclosure" in shown
+    assert "/poll " not in listed and "poll" not in shown  # server-only: Discord offers no /poll in a DM
+    assert "/alerts" not in listed
+    assert_clean(emulator)
