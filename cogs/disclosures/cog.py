@@ -29,7 +29,7 @@ from discord.ext import commands
 from bot import replies
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
-from bot.text import clip, escape_markdown
+from bot.text import clean_input, clip, escape_markdown
 from bot.ui.paginator import Paginator
 from cogs.disclosures import index_build, queries, store
 from cogs.disclosures.choices import MEDIUM_NAMES, STATUS_NAMES, USE_NAMES
@@ -262,7 +262,7 @@ class Disclosures(
         filters = Filters(
             text=text,
             medium=medium.value if medium else None,
-            company=company,
+            company=clean_input(company, one_line=True) if company else None,
             ai_use=ai_use.value if ai_use else None,
             status=status.value if status else None,
             year_from=year_from,
@@ -296,7 +296,7 @@ class Disclosures(
         )
     )
     async def company(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 120]) -> None:
-        company, groups = await self.bot.db.run(queries.by_company, name)
+        company, groups = await self.bot.db.run(queries.by_company, clean_input(name, one_line=True))
         if company is None:
             raise NotFound("disclosures.company.not_found", name=escape_markdown(clip(name, 120)))
         await replies.send(interaction, embed=company_embed(company, groups, _text_for(interaction)))
