@@ -29,6 +29,7 @@ from discord.ext import commands
 from bot import replies
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
+from bot.options import Bounded
 from bot.text import clean_input, clip, escape_markdown
 from bot.ui.paginator import Paginator
 from cogs.disclosures import index_build, queries, store
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 AUTO_PICK_SCORE = 85.0  # a free-text lookup shows the best match outright at or above this score…
 AUTO_PICK_MARGIN = 5.0  # …when the runner-up trails it by at least this much
 MAX_RESULTS = 250
+Year = app_commands.Transform[int, Bounded(1900, 2100)]
 CLOSEST = 5
 BUILD_INLINE_UP_TO = 20_000  # records: a bigger title index is built after start, in the background
 
@@ -251,8 +253,8 @@ class Disclosures(
         company: app_commands.Range[str, 1, 120] | None = None,
         ai_use: Choice[str] | None = None,
         status: Choice[str] | None = None,
-        year_from: app_commands.Range[int, 1900, 2100] | None = None,
-        year_to: app_commands.Range[int, 1900, 2100] | None = None,
+        year_from: Year | None = None,
+        year_to: Year | None = None,
     ) -> None:
         if year_from is not None and year_to is not None and year_from > year_to:
             raise BadInput("disclosures.errors.year_range", start=year_from, end=year_to)

@@ -15,7 +15,7 @@ from discord.app_commands import Choice, locale_str
 
 from bot.checks import guild_id_of, server_only
 from bot.errors import BadInput, NotFound
-from bot.options import RowId
+from bot.options import Bounded, RowId
 from bot.replies import ephemeral, send, text
 from bot.ui.paginator import Paginator
 from cogs.polls import secrecy, store
@@ -130,7 +130,7 @@ class Polls(PollLookup, PollManagement):
         question: app_commands.Range[str, 1, 240],
         options: app_commands.Range[str, 1, 4000] | None = None,
         method: str | None = None,
-        max_choices: app_commands.Range[int, 1, 25] | None = None,
+        max_choices: app_commands.Transform[int, Bounded(1, 25)] | None = None,
         secret: bool = False,
         hidden: bool = False,
         eligible_role: discord.Role | None = None,

@@ -204,5 +204,8 @@ async def test_poll_numbers_are_bounded_to_what_discord_sends(haikei: Haikei, em
         await emulator.driver.command("poll-manage close", options={"poll": 2**63}, user="mod")
     for path, value in [("poll-manage close", 2**63), ("poll results", 2**53), ("poll-manage export", 0)]:
         sent = await emulator.driver.command(path, options={"poll": value}, user="mod", validate=False)
-        assert "no poll with that number" in await answer_text(sent), path
+        assert f"I could not understand `{value}`" in await answer_text(sent), path  # bot.options.Bounded
+    for path, value in [("poll-manage close", "abc"), ("poll results", True)]:  # not even a number
+        sent = await emulator.driver.command(path, options={"poll": value}, user="mod", validate=False)
+        assert "I could not understand" in await answer_text(sent), path
     assert_clean(emulator)
