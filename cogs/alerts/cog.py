@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.checks import guild_id_of, moderator_only, staff_group
+from bot.channel_rights import posting_rights
+from bot.checks import guild_id_of, is_moderator, moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import parse_row_id
 from bot.replies import ephemeral, text
@@ -28,7 +29,7 @@ from cogs.alerts.poller import Poller
 from cogs.alerts.probe import probe
 from cogs.alerts.publisher import DiscordPublisher
 from cogs.alerts.relevance import MODES, Keywords, normalise
-from cogs.alerts.render import safe_text
+from cogs.alerts.render import public_address, safe_text
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
 if TYPE_CHECKING:
@@ -46,6 +47,32 @@ DIGEST_MODES = ("off", "daily")  # /alerts digest: each alert as it comes, or on
 
 def _choices(values: tuple[str, ...]) -> list[Choice[str]]:
     return [Choice(name=locale_str(value, key=f"alerts.choice.{value}"), value=value) for value in values]
+
+
+def feed_label(feed: dict[str, Any]) -> str:
+    """What a feed suggestion shows and matches: the server's name for the feed, else its title, else its
+    address without query (a name that is the very address, as /alerts add once stored, counts as none)."""
+    for label in (feed.get("name"), feed.get("title")):
+        if label and label.strip() != feed["url"]:
+            return str(label)
+    return public_address(feed["url"])
+
+
+def require_posting_rights(interaction: Interaction, channel_id: int, role: discord.Role | None) -> None:
+    """The moderator may post in the alert channel (view it, send messages there) and ping its role there (a
+    mentionable role, or Mention Everyone in that channel): Discord's own rules for a member's message, as for
+    polls, since alerts and /alerts test are posted on the moderator's say-so."""
+    channel = f"<#{channel_id}>"
+    rights = posting_rights(interaction, channel_id)
+    if rights is None or not rights.can_post:
+        raise UserFacingError("alerts.errors.cannot_post_there", channel=channel)
+    if role is not None and not rights.can_ping(role):
+        raise UserFacingError("alerts.errors.cannot_ping", role=role.mention, channel=channel)
+
+
+def stored_role(interaction: Interaction, role_id: int | None) -> discord.Role | None:
+    """The alert ping role still in the server (a deleted one pings nobody)."""
+    return interaction.guild.get_role(role_id) if interaction.guild and role_id else None
 
 
 class Alerts(commands.Cog):
@@ -107,22 +134,25 @@ class Alerts(commands.Cog):
         return feed
 
     async def feed_autocomplete(self, interaction: Interaction, current: str) -> list[Choice[str]]:
-        if interaction.guild_id is None:  # Discord offers the group in servers only
+        """This server's feeds, for its moderators only; what is typed is matched against what is shown (number
+        and name), never against the address, whose query may hold a private feed's token."""
+        if interaction.guild_id is None or not await is_moderator(interaction):
             return []
         feeds = await self.bot.db.run(store.guild_feeds, interaction.guild_id)
         needle = normalise(current)
         out: list[Choice[str]] = []
         for feed in feeds:
-            label = feed.get("name") or feed.get("title") or feed["url"]
-            if needle and needle not in normalise(f"{label} {feed['url']}"):
+            shown = f"#{feed['id']} {feed_label(feed)}"
+            if needle and needle not in normalise(shown):
                 continue
-            out.append(Choice(name=clip(f"#{feed['id']} {label}", 100), value=str(feed["id"])))
+            out.append(Choice(name=clip(shown, 100), value=str(feed["id"])))
             if len(out) == 25:
                 break
         return out
 
     async def keyword_autocomplete(self, interaction: Interaction, current: str) -> list[Choice[str]]:
-        if interaction.guild_id is None:
+        """This server's terms and exclusions, for its moderators only."""
+        if interaction.guild_id is None or not await is_moderator(interaction):
             return []
         words = await self.bot.db.run(store.list_keywords, interaction.guild_id)
         needle = normalise(current)
@@ -145,6 +175,9 @@ class Alerts(commands.Cog):
     )
     @moderator_only()
     async def channel(self, interaction: Interaction, channel: discord.TextChannel) -> None:
+        settings = await self.bot.db.run(store.get_guild, guild_id_of(interaction))
+        # The moderator's rights first: nothing is said about the bot's in a channel they cannot see.
+        require_posting_rights(interaction, channel.id, stored_role(interaction, settings["mention_role_id"]))
         me = interaction.guild.me if interaction.guild else None
         if me is not None:
             perms = channel.permissions_for(me)
@@ -174,7 +207,7 @@ class Alerts(commands.Cog):
         label = (
             clean_input(name or "", one_line=True)[:100]
             or clean_input(parsed.title or "", one_line=True)
-            or url
+            or public_address(url)[:100]  # alerts show it as their source: never a private feed's token
         )
         seen = [(k, canonical_url(i.link), i.title) for k, i in zip(keys, parsed.items, strict=True)]
         added, feed_id = await self.bot.db.run(
@@ -299,6 +332,15 @@ class Alerts(commands.Cog):
     async def mention(self, interaction: Interaction, role: discord.Role | None = None) -> None:
         if role is not None and (role.is_default() or role.managed):
             raise BadInput("alerts.errors.bad_role")
+        if role is not None:
+            # Pinged in the alert channel (the one set, else this one, where it is likely to be set next).
+            settings = await self.bot.db.run(store.get_guild, guild_id_of(interaction))
+            channel_id = settings["channel_id"] or interaction.channel_id
+            rights = posting_rights(interaction, channel_id) if channel_id else None
+            if not (role.mentionable or (rights is not None and rights.can_ping(role))):
+                raise UserFacingError(
+                    "alerts.errors.cannot_ping", role=role.mention, channel=f"<#{channel_id}>"
+                )
         await self.bot.db.run(
             store.update_guild, guild_id_of(interaction), mention_role_id=role.id if role else None
         )
@@ -343,6 +385,9 @@ class Alerts(commands.Cog):
         guild = await self.bot.db.run(store.get_guild, guild_id_of(interaction))
         if not guild["channel_id"]:
             raise UserFacingError("alerts.errors.no_channel")
+        require_posting_rights(
+            interaction, guild["channel_id"], stored_role(interaction, guild["mention_role_id"])
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         sample = {
             "guild_id": interaction.guild_id,

@@ -19,7 +19,7 @@ from cogs.alerts import store_items
 from cogs.alerts.disclosures_port import RecordFinder, SubmissionOpener, disclosures
 from cogs.alerts.embeds import alert_embed, digest_embed, error_sentence
 from cogs.alerts.fanout import EditQueue
-from cogs.alerts.render import safe_text
+from cogs.alerts.render import public_address, safe_text
 from cogs.alerts.views import alert_view
 
 if TYPE_CHECKING:
@@ -118,8 +118,8 @@ class DiscordPublisher:
         channel = await self._channel(guild["channel_id"])
         body = text(
             "alerts.disabled.notice",
-            name=safe_text(feed.get("name") or feed.get("title") or feed["url"], 100),
-            url=clip(feed["url"], 300),
+            name=safe_text(feed.get("name") or feed.get("title") or public_address(feed["url"]), 100),
+            url=clip(public_address(feed["url"]), 300),  # never the query: a private feed's token is there
             count=feed.get("failures") or 0,
             error=error_sentence(feed.get("last_error"), text),
             feed_id=feed["id"],

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -205,3 +206,17 @@ def digest_description(lines: Sequence[DigestLine], more_template: str = "…and
         out.append(entry)
         used += len(entry) + 1
     return "\n".join(out)
+
+
+def public_address(url: str) -> str:
+    """A feed's address as it may be shown: scheme, host and path, without the user, password, query or
+    fragment, where a private feed keeps its token (``?token=…``)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return ""
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}{port}{parts.path}" if host else ""

@@ -131,21 +131,58 @@ def subscribe(db: Database, guild_id: int, feed_id: int, name: str | None) -> bo
 
 
 def subscribe_urls(db: Database, guild_id: int, feeds: Iterable[tuple[str, str]]) -> int:
-    """Subscribe to many (url, name) pairs; never-fetched feeds get a silent first fetch. Returns how many new."""
+    """Subscribe to many (url, name) pairs; never-fetched feeds get a silent first fetch. Returns how many new.
+    One transaction: no feed is ever stored without a subscription (:func:`delete_unfollowed_feeds`)."""
     added = 0
-    for url, name in feeds:
-        feed_id = ensure_feed(db, url, name)
-        added += subscribe(db, guild_id, feed_id, name)
+    with db.atomic():
+        for url, name in feeds:
+            feed_id = ensure_feed(db, url, name)
+            added += subscribe(db, guild_id, feed_id, name)
     return added
 
 
 def unsubscribe(db: Database, guild_id: int, feed_id: int) -> bool:
-    """Remove the subscription (the feed's seen items stay, so re-adding never reposts)."""
+    """Remove the subscription. While another server follows the feed, its seen items stay; with its last
+    subscription the feed goes too (:func:`delete_unfollowed_feeds`). Re-adding it never reposts either way:
+    the server's posted alerts stay, and a new feed's first fetch is silent."""
     with db.atomic():
         cursor = db.execute(
             "DELETE FROM alerts_subscriptions WHERE guild_id = ? AND feed_id = ?", [guild_id, feed_id]
         )
+        delete_unfollowed_feeds(db, [feed_id])
     return cursor.rowcount > 0
+
+
+def delete_unfollowed_feeds(db: Database, feed_ids: Iterable[int] | None = None) -> int:
+    """Delete the feeds among ``feed_ids`` (every feed when None) that no server subscribes to any more, with
+    their seen items: a feed's address may hold a private token (``?apikey=…``), and nothing needs the feed
+    once nobody follows it. Servers' posted alerts and decisions stay, no longer pointing at the feed (a new
+    feed may get its number). In the caller's transaction, or in its own. Returns how many feeds went."""
+    unfollowed = "NOT EXISTS (SELECT 1 FROM alerts_subscriptions s WHERE s.feed_id = f.id)"
+    with db.atomic():
+        if feed_ids is None:
+            ids = [row[0] for row in db.execute(f"SELECT f.id FROM alerts_feeds f WHERE {unfollowed}")]
+        else:
+            ids = []
+            for chunk in _chunks(list(dict.fromkeys(feed_ids))):
+                marks = ",".join("?" * len(chunk))
+                ids += [
+                    row[0]
+                    for row in db.execute(
+                        f"SELECT f.id FROM alerts_feeds f WHERE f.id IN ({marks}) AND {unfollowed}", chunk
+                    )
+                ]
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            db.execute(f"DELETE FROM alerts_seen WHERE feed_id IN ({marks})", chunk)
+            db.execute(f"UPDATE alerts_posted SET feed_id = NULL WHERE feed_id IN ({marks})", chunk)
+            db.execute(f"UPDATE alerts_outcomes SET feed_id = NULL WHERE feed_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM alerts_feeds WHERE id IN ({marks})", chunk)
+    return len(ids)
+
+
+def _chunks(values: list[int], size: int = 500) -> list[list[int]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 def guild_feeds(db: Database, guild_id: int) -> list[dict[str, Any]]:
@@ -243,8 +280,12 @@ def write_success(
 def record_failure(
     db: Database, feed_id: int, *, error: str, next_due: float, disable_after: int
 ) -> tuple[int, bool]:
-    """Count a failure; returns (consecutive failures, whether the feed is now disabled and not yet announced)."""
-    feed = db.table("alerts_feeds").get(feed_id)
+    """Count a failure; returns (consecutive failures, whether the feed is now disabled and not yet announced).
+    A feed deleted meanwhile (nobody follows it any more) has nothing to count: (0, False)."""
+    try:
+        feed = db.table("alerts_feeds").get(feed_id)
+    except NotFoundError:
+        return 0, False
     failures = int(feed["failures"] or 0) + 1
     disable = failures >= disable_after
     announce = disable and not feed["disabled_notified"]

@@ -36,10 +36,14 @@ def record_fetch(
     title: str | None,
     next_due: float,
 ) -> tuple[list[str], bool]:
-    """A 200 with items: :func:`mark_seen` and :func:`store.record_success` in one transaction."""
-    with db.atomic():
-        result = _write_seen(db, feed_id, items)
-        write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+    """A 200 with items: :func:`mark_seen` and :func:`store.record_success` in one transaction. Nothing is new
+    in a feed deleted meanwhile (its last server unsubscribed while it was being fetched)."""
+    try:
+        with db.atomic():
+            result = _write_seen(db, feed_id, items)
+            write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+    except NotFoundError:
+        return [], False
     return result
 
 
@@ -93,9 +97,11 @@ def _write_seen(
 
 
 def prune(db: Database, now: datetime | None = None) -> int:
-    """Forget seen items no feed has shown for 60 days and decisions older than 30; return rows removed."""
+    """Forget seen items no feed has shown for 60 days, decisions older than 30, and feeds no server follows
+    (deleted with their last subscription since; this catches those left before); return rows removed."""
     now = now or datetime.now(UTC)
     with db.atomic():
+        feeds = store.delete_unfollowed_feeds(db)
         seen = db.execute(
             "DELETE FROM alerts_seen WHERE last_seen < ?",
             [(now - SEEN_RETENTION).isoformat(timespec="seconds")],
@@ -104,7 +110,7 @@ def prune(db: Database, now: datetime | None = None) -> int:
             "DELETE FROM alerts_outcomes WHERE at < ?",
             [(now - OUTCOME_RETENTION).isoformat(timespec="seconds")],
         ).rowcount
-    return seen + outcomes
+    return feeds + seen + outcomes
 
 
 # ---------------------------------------------------------------- posted alerts
@@ -161,16 +167,18 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
     for key in ("matched", "record_ids", "record_titles", "record_labels", "members"):
         data[key] = json.dumps(list(data.get(key) or []), ensure_ascii=False)
     data.setdefault("posted_at", now_iso())
-    columns = list(data)
     with db.atomic():
+        if data.get("feed_id") is not None:
+            counted = db.execute(
+                "UPDATE alerts_feeds SET items_posted = items_posted + 1 WHERE id = ?", [data["feed_id"]]
+            ).rowcount
+            if not counted:  # deleted meanwhile (nobody follows it): point at no feed, not at a future one
+                data["feed_id"] = None
+        columns = list(data)
         cursor = db.execute(
             f"INSERT INTO alerts_posted ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [data[c] for c in columns],
         )
-        if data.get("feed_id") is not None:
-            db.execute(
-                "UPDATE alerts_feeds SET items_posted = items_posted + 1 WHERE id = ?", [data["feed_id"]]
-            )
     if cursor.lastrowid is None:  # set by every successful INSERT
         raise RuntimeError("inserting an alert gave no id")
     return int(cursor.lastrowid)
@@ -353,11 +361,12 @@ def subscribe_after_probe(
 ) -> tuple[bool, int]:
     """Subscribe ``guild_id`` to ``url`` (``/alerts add``); a feed never fetched before takes this probe as its
     silent first fetch, so its current ``seen`` items are never posted. Returns (newly subscribed, feed id)."""
-    feed_id = store.ensure_feed(db, url, title)
-    feed = store.get_feed(db, feed_id) or {}
-    if not feed.get("fetched_ok"):
-        mark_seen(db, feed_id, seen)
-        store.record_success(
-            db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due
-        )
-    return store.subscribe(db, guild_id, feed_id, name), feed_id
+    with db.atomic():  # no feed is ever stored without a subscription (store.delete_unfollowed_feeds)
+        feed_id = store.ensure_feed(db, url, title)
+        feed = store.get_feed(db, feed_id) or {}
+        if not feed.get("fetched_ok"):
+            mark_seen(db, feed_id, seen)
+            store.record_success(
+                db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due
+            )
+        return store.subscribe(db, guild_id, feed_id, name), feed_id
