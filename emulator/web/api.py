@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from aiohttp import web
 
-from emulator.entities import Channel, Guild
+from emulator.entities import DM, Channel, Guild
 from emulator.options import DriverError
 from emulator.visibility import visible
 from emulator.web.commands import (
@@ -88,11 +88,35 @@ def _locale(ref: Any) -> str:
     return ref if ref in LOCALES else "en-US"
 
 
+def _bot_dm(channel: Channel) -> bool:
+    """A direct message channel between the bot and one user (not a DM or group DM between users)."""
+    return channel.type == DM and channel.recipient_id is not None and not channel.is_private
+
+
 def _channel(emu: Emulator, ref: Any) -> Channel:
+    """One of the servers' channels, or a DM channel with the bot; PageError otherwise."""
     channel = emu.world.channel(str(ref))
-    if channel.guild_id is None:
+    if channel.guild_id is None and not _bot_dm(channel):
         raise PageError("pick one of the server's channels")
     return channel
+
+
+def _member(emu: Emulator, ref: Any, channel: Channel) -> str:
+    """Who may act in ``channel``: a member of its server, or the user of a DM with the bot (as an id)."""
+    if not _bot_dm(channel):
+        return _user(emu, ref, _guild(emu, channel))
+    user = emu.world.user(str(ref))
+    if user.bot or user.id != channel.recipient_id:
+        raise PageError(
+            f"only {emu.world.user(str(channel.recipient_id)).username} is in this direct message"
+        )
+    return str(user.id)
+
+
+def dm_recipient(emu: Emulator, channel_id: Any) -> str | None:
+    """The user of a DM channel with the bot (None for any other channel, or an unknown one)."""
+    channel = emu.world.channels.get(int(channel_id)) if str(channel_id).isdigit() else None
+    return str(channel.recipient_id) if channel is not None and _bot_dm(channel) else None
 
 
 def _guild(emu: Emulator, channel: Channel) -> Guild:
@@ -110,9 +134,10 @@ class Actor(TypedDict):
 
 
 def _actor(emu: Emulator, body: dict[str, Any], channel: Channel) -> Actor:
-    """Who acts for a driver call: ``user`` (a member of ``channel``'s server) and ``locale``."""
+    """Who acts for a driver call: ``user`` (a member of ``channel``'s server, or the user of the DM with the
+    bot) and ``locale``."""
     return {
-        "user": _user(emu, body.get("user"), _guild(emu, channel)),
+        "user": _member(emu, body.get("user"), channel),
         "locale": _locale(body.get("locale")),
     }
 
@@ -133,10 +158,12 @@ def _entry(emu: Emulator, path: str, user: str, channel: Channel, locale: str = 
     try:
         return find_entry(invocable(visible(emu.world, user, channel), locale), path)
     except OptionError:
-        guild = _guild(emu, channel)
-        everything = emu.registered_commands(guild.id) + emu.registered_commands(None)
+        guild = emu.world.guild_of(channel)
+        everything = (emu.registered_commands(guild.id) if guild else []) + emu.registered_commands(None)
         if any(e["path"] == path for e in invocable(everything)):
             name = emu.world.user(user).username
+            if guild is None:
+                raise PageError(f"/{path} is not offered in direct messages with the bot") from None
             raise PageError(
                 f"/{path} is hidden from {name} here: Discord shows it only to members with the "
                 "permissions it asks for"
@@ -175,8 +202,9 @@ async def get_state(request: web.Request) -> web.Response:
         acting = None
     if acting is None or acting.bot or acting.id not in guild.members:
         acting = default_persona(world, guild)
+    dm = world.dm_channels.get(acting.id)
     channel_id = query.get("channel", "")
-    if not channel_id.isdigit() or int(channel_id) not in guild.channel_ids:
+    if not channel_id.isdigit() or int(channel_id) not in (*guild.channel_ids, dm):
         channel_id = str(guild.channel_ids[0])
     channel = world.channel(int(channel_id))
     locale = _locale(query.get("locale"))
@@ -188,6 +216,8 @@ async def get_state(request: web.Request) -> web.Response:
             "guild": {"id": str(guild.id), "name": guild.name},
             "acting_as": str(acting.id),
             "channel": channel_id,
+            # the acting member's DM channel with the bot (None until one of them opens it)
+            "dm": str(dm) if dm is not None else None,
             "bot": {"id": str(world.bot.id), "name": world.bot.username},
             "channels": [
                 {"id": str(c), "name": world.channels[c].name, "topic": world.channels[c].topic}
@@ -216,7 +246,7 @@ async def get_messages(request: web.Request) -> web.Response:
     emu = request.app[EMU]
     channel = _channel(emu, request.query.get("channel", ""))
     channel_id = str(channel.id)
-    user_id = _user(emu, request.query.get("user", ""), _guild(emu, channel))
+    user_id = _member(emu, request.query.get("user", ""), channel)
     stored = emu.messages(channel_id)
     view = channel_view(
         stored,
@@ -340,9 +370,21 @@ async def post_message(request: web.Request) -> web.Response:
     if len(content) > MAX_TEXT or not (content or files):
         raise PageError(f"a message needs 1 to {MAX_TEXT} characters or a file")
     channel = _channel(emu, body.get("channel"))
-    author = _user(emu, body.get("user"), _guild(emu, channel))
+    author = _member(emu, body.get("user"), channel)
     message = emu.post_as(author, channel, content, files=files)
     return _json({"id": message["id"]})
+
+
+@api_errors
+async def post_dm(request: web.Request) -> web.Response:
+    """Open the chosen member's DM channel with the bot (created on first use, as Discord's client does with
+    ``POST /users/@me/channels``): the page's "Direct messages" entry."""
+    emu = request.app[EMU]
+    body = await _body(request)
+    user = emu.world.user(str(body.get("user")))
+    if user.bot or not any(user.id in g.members for g in emu.world.guilds.values()):
+        raise PageError("pick one of the servers' members")
+    return _json({"id": str(emu.world.dm_channel(user).id)})
 
 
 def add_routes(app: web.Application) -> None:
@@ -356,3 +398,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/modal", post_modal)
     app.router.add_post("/api/context", post_context)
     app.router.add_post("/api/message", post_message)
+    app.router.add_post("/api/dm", post_dm)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from emulator.permissions import FLAGS
+
 log = logging.getLogger(__name__)
 
 SUB, GROUP = 1, 2
@@ -62,7 +64,7 @@ def _walk(
     node: dict[str, Any],
     path: list[str],
     shown: list[str],
-    perms: str | None,
+    perms: str | int | None,
     locale: str,
     out: list[dict[str, Any]],
 ) -> None:
@@ -77,11 +79,24 @@ def _walk(
             "path": " ".join(path),
             "display": " ".join(shown),
             "description": _localized(node, "description", locale),
-            # Discord hides it from members without the permission it asks for ("0": administrators only)
-            "moderator": perms is not None,
+            "permissions": permission_names(perms),
             "options": [_option(o, locale) for o in options],
         }
     )
+
+
+def permission_names(required: str | int | None) -> list[str]:
+    """The permissions a command's ``default_member_permissions`` asks for, e.g. ``["manage_guild"]``.
+
+    Discord's client hides the command from members without all of them; ``"0"`` leaves it to administrators
+    (``["administrator"]``); None (no requirement) gives ``[]``. Bits this emulator does not name are skipped.
+    """
+    if required is None:
+        return []
+    bits = int(required)
+    if bits == 0:
+        return ["administrator"]
+    return [name for name, bit in FLAGS.items() if bits & bit]
 
 
 def _option(option: dict[str, Any], locale: str) -> dict[str, Any]:

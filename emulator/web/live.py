@@ -1,4 +1,5 @@
-"""Push emulator events to every open page over a websocket; ephemeral messages only to their owner."""
+"""Push emulator events to every open page over a websocket; ephemeral messages and the bot's DMs only to
+their owner."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from emulator.web.api import command_label
+from emulator.web.api import command_label, dm_recipient
 from emulator.web.present import present_message
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class LiveHub:
         if event.kind in MESSAGE_EVENTS:
             message = present_message(event.data, command_label(self.emulator, event.data))
             payload: dict[str, Any] = {"type": event.kind, "message": message}
-            owner = message["visible_to"]
+            # ephemerals go to their invoker only, a DM with the bot to its user only
+            owner = message["visible_to"] or dm_recipient(self.emulator, message.get("channel_id"))
         elif event.kind == "commands_registered":
             payload, owner = {"type": "commands"}, None
         else:

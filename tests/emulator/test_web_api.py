@@ -207,3 +207,67 @@ async def test_socket_pushes_messages_and_keeps_ephemerals_private(
         assert got_bob == "hello all"
         with pytest.raises(asyncio.TimeoutError):
             await ws_bob.receive_json(timeout=0.2)
+
+
+async def test_direct_messages_with_the_bot_are_for_their_member_only(
+    web: SandboxWeb, http: aiohttp.ClientSession, emulator: Emulator
+) -> None:
+    """The page's "Direct messages": the bot's DM with a member reaches that member's page only, and the member
+    reads it, writes in it and runs the commands offered there; nobody else can."""
+    alice, bob = str(emulator.world.user("alice").id), str(emulator.world.user("bob").id)
+    async with http.get(web.url + "/api/state", params={"user": alice}) as resp:
+        assert (await resp.json())["dm"] is None  # no DM until the bot or the member opens one
+    async with http.ws_connect(web.url + "/ws") as ws_alice, http.ws_connect(web.url + "/ws") as ws_bob:
+        for ws, user in ((ws_alice, alice), (ws_bob, bob)):
+            await ws.send_json({"type": "as", "user": user})
+            assert (await ws.receive_json(timeout=TIMEOUT))["type"] == "ready"
+        status, outcome = await post(
+            http,
+            web,
+            "/api/command",
+            {"path": "dm", "options": {"user": alice}, "user": bob, "channel": "general"},
+        )
+        assert status == 200 and outcome["answered"]
+        got_alice = (await ws_alice.receive_json(timeout=TIMEOUT))["message"]
+        assert got_alice["content"] == "hello by DM"
+        assert (await ws_bob.receive_json(timeout=TIMEOUT))["message"]["content"] == "sent"  # bob's ephemeral
+        with pytest.raises(asyncio.TimeoutError):
+            await ws_bob.receive_json(timeout=0.2)  # alice's DM never reaches bob's page
+    dm = got_alice["channel_id"]
+    assert dm == str(emulator.world.dm_channels[int(alice)])
+
+    async with http.get(web.url + "/api/state", params={"user": alice, "channel": dm}) as resp:
+        state = await resp.json()
+    assert state["dm"] == dm and state["channel"] == dm
+    assert "echo" in [c["path"] for c in state["commands"]]  # the commands offered in a DM with the bot
+    async with http.get(web.url + "/api/state", params={"user": bob, "channel": dm}) as resp:
+        state = await resp.json()
+    assert state["dm"] is None and state["channel"] == str(emulator.world.channel("general").id)
+
+    assert [m["content"] for m in await messages(http, web, alice, dm)] == ["hello by DM"]
+    async with http.get(web.url + "/api/messages", params={"channel": dm, "user": bob}) as resp:
+        assert resp.status == 400
+    status, _ = await post(http, web, "/api/message", {"content": "thanks", "user": alice, "channel": dm})
+    assert status == 200
+    status, refused = await post(http, web, "/api/message", {"content": "hi", "user": bob, "channel": dm})
+    assert status == 400 and "only alice" in refused["error"]
+    status, outcome = await post(
+        http,
+        web,
+        "/api/command",
+        {"path": "echo", "options": {"text": "in a DM"}, "user": alice, "channel": dm},
+    )
+    assert status == 200 and outcome["answered"]
+    assert [m["content"] for m in await messages(http, web, alice, dm)] == [
+        "hello by DM",
+        "thanks",
+        "in a DM",
+    ]
+
+    status, opened = await post(http, web, "/api/dm", {"user": alice})
+    assert status == 200 and opened["id"] == dm  # the same channel, as Discord's POST /users/@me/channels
+    status, opened = await post(http, web, "/api/dm", {"user": bob})
+    assert status == 200 and opened["id"] != dm
+    assert await messages(http, web, bob, opened["id"]) == []
+    status, _ = await post(http, web, "/api/dm", {"user": str(emulator.world.bot.id)})
+    assert status == 400

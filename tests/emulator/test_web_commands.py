@@ -6,7 +6,14 @@ import base64
 
 import pytest
 
-from emulator.web.commands import OptionError, coerce_options, context_menus, find_entry, invocable
+from emulator.web.commands import (
+    OptionError,
+    coerce_options,
+    context_menus,
+    find_entry,
+    invocable,
+    permission_names,
+)
 
 TREE = [
     {
@@ -42,11 +49,13 @@ TREE = [
 ]
 
 
-def test_invocable_flattens_groups_and_marks_moderator_commands() -> None:
+def test_invocable_flattens_groups_and_names_the_permissions_asked_for() -> None:
     entries = invocable(TREE)
     assert [e["path"] for e in entries] == ["help", "poll admin purge", "poll create"]
     create = find_entry(entries, "poll create")
-    assert create["moderator"] is True
+    # what default_member_permissions asks for (here Manage Server), not who the command is meant for
+    assert create["permissions"] == ["manage_guild"]
+    assert "moderator" not in create
     assert [o["name"] for o in create["options"]] == [
         "question",
         "days",
@@ -55,7 +64,20 @@ def test_invocable_flattens_groups_and_marks_moderator_commands() -> None:
         "secret",
         "image",
     ]
-    assert find_entry(entries, "help")["moderator"] is False
+    assert find_entry(entries, "help")["permissions"] == []
+
+
+@pytest.mark.parametrize(
+    ("required", "names"),
+    [
+        (None, []),
+        ("0", ["administrator"]),  # Discord: administrators only
+        ("32", ["manage_guild"]),
+        (str(8192 | 268435456), ["manage_messages", "manage_roles"]),
+    ],
+)
+def test_permission_names(required: str | None, names: list[str]) -> None:
+    assert permission_names(required) == names
 
 
 def test_invocable_uses_the_locale_for_names_and_descriptions() -> None:

@@ -6,8 +6,8 @@ import { t } from "./i18n.js";
 import { renderModal } from "./render.js";
 import { refreshMenus, revert, selectedValues, wireSelects } from "./select.js";
 
-// Set by app.js: jump to a channel (and message), open a command in the composer.
-export const hooks = { jump: null, chooseCommand: null };
+// Set by app.js: jump to a channel (and message), open a command in the composer, dismiss an ephemeral message.
+export const hooks = { jump: null, chooseCommand: null, dismiss: null };
 
 // Answer from /api/command, /api/click ... : open a modal or report that the bot did not answer.
 export function handleOutcome(outcome) {
@@ -46,6 +46,8 @@ function onMessagesClick(event) {
     hooks.jump(target.dataset.guild, target.dataset.channel, target.dataset.message);
   } else if (action === "command") {
     hooks.chooseCommand(target.dataset.path, target.textContent);
+  } else if (action === "dismiss") {
+    hooks.dismiss(target.dataset.message);
   }
 }
 

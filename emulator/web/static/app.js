@@ -1,12 +1,12 @@
 // The sandbox page: servers, channels and personas, messages (live over /ws), the `/` composer, and the
 // page's own language (the chosen one; by default the browser's, Japanese for `ja`).
 
-import { $, api, context, page, toast } from "./core.js";
+import { $, api, context, currentPlace, page, toast } from "./core.js";
 import { handleOutcome, hooks, interact, wireActions } from "./actions.js";
 import { PendingFiles } from "./attach.js";
 import { escapeHtml } from "./markdown.js";
 import { browserLocale, setLanguage, t, translatePage } from "./i18n.js";
-import { applyColours, renderMessage } from "./render.js";
+import { applyColours, avatarColour, renderMessage } from "./render.js";
 import { refreshMenus } from "./select.js";
 import { Composer } from "./composer.js";
 
@@ -57,21 +57,44 @@ function renderUsers() {
 function renderChannels() {
   $("#channels").innerHTML = page.meta.channels.map((c) =>
     `<li><button type="button" class="channel${c.id === page.channel ? " active" : ""}${page.unread.has(c.id) ? " unread" : ""}" data-id="${escapeHtml(c.id)}" data-name="${escapeHtml(c.name)}"><span class="hash">#</span>${escapeHtml(c.name)}</button></li>`).join("");
-  const current = page.meta.channels.find((c) => c.id === page.channel);
-  $("#channel-name").textContent = current?.name || "";
-  $("#channel-topic").textContent = current?.topic || "";
+  renderDms();
+  const place = currentPlace();
+  $("#place-mark").textContent = place.dm ? "@" : "#";
+  $("#channel-name").textContent = place.name;
+  $("#channel-topic").textContent = place.topic;
   if (!composer.command) $("#composer-input").placeholder = composer.placeholder();
+}
+
+// "Direct messages": the acting member's DM with the bot (where Haikei writes about their submissions).
+function renderDms() {
+  const bot = page.meta.bot;
+  const dm = page.meta.dm;
+  const classes = ["dm-entry", dm && dm === page.channel ? "active" : "", dm && page.unread.has(dm) ? "unread" : ""].filter(Boolean);
+  $("#dms").innerHTML = `<li><button type="button" class="${classes.join(" ")}" data-name="${escapeHtml(bot.name)}">` +
+    `<span class="avatar dm-avatar" data-colour="${avatarColour(bot.id)}" aria-hidden="true">${escapeHtml(bot.name.slice(0, 1).toUpperCase())}</span>` +
+    `<span class="dm-name">${escapeHtml(bot.name)}</span></button></li>`;
+  applyColours($("#dms"));
 }
 
 async function loadMessages() {
   const list = await api(`/api/messages?channel=${page.channel}&user=${page.user}`);
-  page.messages = new Map(list.map((m) => [m.id, m]));
+  // The history holds this member's ephemeral messages too; Discord's client shows only those that arrived
+  // while it was open (and not dismissed): after a reload they are gone.
+  const shown = list.filter((m) => !m.visible_to || (page.ephemeral.has(m.id) && !page.dismissed.has(m.id)));
+  page.messages = new Map(shown.map((m) => [m.id, m]));
   renderMessages();
 }
 
 function renderMessages() {
   const box = $("#messages");
   box.innerHTML = "";
+  const place = currentPlace();
+  if (place.dm && !page.messages.size) {
+    const start = document.createElement("li");
+    start.className = "dm-start";
+    start.textContent = t("dmStart", { name: place.name });
+    box.append(start);
+  }
   for (const message of page.messages.values()) box.append(messageElement(message));
   box.scrollTop = box.scrollHeight;
 }
@@ -87,11 +110,20 @@ function messageElement(message) {
 }
 
 function upsert(message) {
+  if (message.visible_to) {
+    if (page.dismissed.has(message.id)) return;
+    page.ephemeral.set(message.id, message);
+  }
   if (message.channel_id !== page.channel) {
     page.unread.add(message.channel_id);
-    renderChannels();
+    // of the bot's DMs only the acting member's reach the page: one in a channel it does not know, before it
+    // knows that member's DM, is the bot's first (the DM channel was just opened)
+    const known = message.channel_id === page.meta.dm || message.channel_id in (page.meta.all_channels || {});
+    if (!known && !page.meta.dm) loadState().catch((error) => toast(error.message));
+    else renderChannels();
     return;
   }
+  $("#messages li.dm-start")?.remove();
   page.messages.set(message.id, message);
   const box = $("#messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
@@ -103,8 +135,15 @@ function upsert(message) {
 }
 
 function remove(message) {
+  page.ephemeral.delete(message.id);
   page.messages.delete(message.id);
   $(`#messages li.message[data-id="${CSS.escape(message.id)}"]`)?.remove();
+}
+
+// "Dismiss message" under an ephemeral message: gone from this page only, as in Discord's client.
+function dismiss(id) {
+  page.dismissed.add(id);
+  remove({ id });
 }
 
 // ----- live updates -----------------------------------------------------------------------------
@@ -135,7 +174,7 @@ function connect() {
 // ----- navigation -------------------------------------------------------------------------------
 async function switchTo(change) {
   try {
-    change();
+    await change();
     await loadState();
     await loadMessages();
     showNav(false);
@@ -159,6 +198,15 @@ async function jump(guild, channel, message) {
   setTimeout(() => target.classList.remove("highlight"), 2500);
 }
 
+// The "Direct messages" entry: open (on first use, create) the acting member's DM channel with the bot.
+function openDm() {
+  return switchTo(async () => {
+    const { id } = await api("/api/dm", { user: page.user });
+    page.channel = id;
+    page.unread.delete(id);
+  });
+}
+
 // Narrow screens: the sidebar is a drawer opened with the ☰ button.
 function showNav(open) {
   document.body.classList.toggle("nav-open", open);
@@ -180,24 +228,26 @@ async function setLocale(locale) {
 const files = new PendingFiles({
   button: $("#attach-button"), input: $("#attach-input"), list: $("#pending-files"),
   dropZone: $("#chat"), overlay: $("#drop-overlay"), overlayText: $("#drop-text"), toast,
-  channelName: () => page.meta?.channels.find((c) => c.id === page.channel)?.name || "",
+  channelName: () => currentPlace().label,
 });
 
 const composer = new Composer({
   page, api, interact, toast, handleOutcome, files,
-  root: $("#composer"), input: $("#composer-input"), popup: $("#command-popup"),
+  place: currentPlace, root: $("#composer"), input: $("#composer-input"), popup: $("#command-popup"),
   form: $("#command-form"), options: $("#command-options"),
 });
 
 function wire() {
   hooks.jump = jump;
   hooks.chooseCommand = (path, shown) => composer.chooseByPath(path, shown);
+  hooks.dismiss = dismiss;
   wireActions();
   $("#channels").addEventListener("click", (event) => {
     const button = event.target.closest("button.channel");
     if (!button) return;
     switchTo(() => { page.channel = button.dataset.id; page.unread.delete(page.channel); });
   });
+  $("#dms").addEventListener("click", (event) => { if (event.target.closest(".dm-entry")) openDm(); });
   $("#guild-select").addEventListener("change", (event) => {
     switchTo(() => { page.guild = event.target.value; page.channel = null; });
   });

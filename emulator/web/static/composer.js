@@ -1,9 +1,20 @@
 // The message box: plain messages, the `/` command menu, option fields with autocomplete, and sending.
 
 import { escapeHtml } from "./markdown.js";
-import { t } from "./i18n.js";
+import { permissionName, t } from "./i18n.js";
 
 const MAX_LISTED = 200;
+const AUTOCOMPLETE_ROOM = 320; // px: the tallest the suggestion list grows above the message box
+
+// What is typed after `/`, as the menu compares it with command names.
+function typedQuery(text) {
+  return text.slice(1).trim().toLowerCase().replace(/\s+/g, " ");
+}
+
+// The typed text names this command completely (its path, or its name in the page's language).
+function namesCommand(command, query) {
+  return Boolean(command) && (command.path === query || command.display.toLowerCase() === query);
+}
 
 function readFile(file) {
   return new Promise((resolve, reject) => {
@@ -25,6 +36,8 @@ export class Composer {
     this.highlight = 0;
     this.command = null;
     this.timers = new Map();
+    this.asked = new Map(); // option name -> number of its latest autocomplete request (older answers are dropped)
+    this.requests = 0;
     this.input.addEventListener("input", () => this.onInput());
     this.input.addEventListener("keydown", (event) => this.onKey(event));
     this.root.addEventListener("submit", (event) => { event.preventDefault(); this.send(); });
@@ -39,9 +52,16 @@ export class Composer {
       const item = event.target.closest(".autocomplete-item");
       if (item) { event.preventDefault(); this.pickSuggestion(item); }
     });
+    // Discord's client asks for suggestions as soon as an autocomplete option is focused, before any typing
+    this.options.addEventListener("focusin", (event) => {
+      const field = event.target.closest(".option-field.has-autocomplete");
+      if (!field || !event.target.matches("input")) return;
+      clearTimeout(this.timers.get(field.dataset.name));
+      this.suggest(field);
+    });
     this.options.addEventListener("focusout", (event) => {
       const field = event.target.closest(".option-field");
-      if (field) setTimeout(() => this.hideSuggestions(field), 150);
+      if (field) setTimeout(() => { if (!field.contains(document.activeElement)) this.hideSuggestions(field); }, 150);
     });
   }
 
@@ -62,21 +82,31 @@ export class Composer {
   }
 
   placeholder() {
-    const name = this.page.meta?.channels.find((c) => c.id === this.page.channel)?.name || "";
-    return t("messageIn", { channel: name });
+    const place = this.place();
+    return place.dm ? t("messageDm", { name: place.name }) : t("messageIn", { channel: place.name });
   }
 
+  // The permissions Discord's client asks of a member before it lists the command (default_member_permissions),
+  // named as Discord's role settings name them; commands anyone may see get no badge.
   badge(command) {
-    return command.moderator ? `<span class="badge" title="${escapeHtml(t("modBadgeTitle"))}">${escapeHtml(t("modBadge"))}</span>` : "";
+    const names = (command.permissions || []).map(permissionName);
+    if (!names.length) return "";
+    const shown = names.join(", ");
+    return `<span class="badge" title="${escapeHtml(t("permBadgeTitle", { permissions: shown }))}">${escapeHtml(shown)}</span>`;
   }
 
   // ----- choosing a command -----------------------------------------------------------------------
   onInput() {
     const text = this.input.value;
     if (!text.startsWith("/")) { this.popup.hidden = true; return; }
-    const query = text.slice(1).trim().toLowerCase().replace(/\s+/g, " ");
-    this.matches = this.commands.filter((c) =>
-      c.path.startsWith(query) || c.display.toLowerCase().startsWith(query) || (query && c.path.includes(query))).slice(0, MAX_LISTED);
+    const query = typedQuery(text);
+    // a subcommand is found by its own name too (`/lookup`, `/照会`), in English and in the page's language
+    const found = this.commands.filter((c) => {
+      const shown = c.display.toLowerCase();
+      return c.path.startsWith(query) || shown.startsWith(query) || (query && (c.path.includes(query) || shown.includes(query)));
+    });
+    // the command the text names completely comes first, so Enter runs it
+    this.matches = [...found.filter((c) => namesCommand(c, query)), ...found.filter((c) => !namesCommand(c, query))].slice(0, MAX_LISTED);
     this.highlight = 0;
     this.renderPopup();
   }
@@ -109,8 +139,10 @@ export class Composer {
       }
       if (event.key === "Enter" || event.key === "Tab") {
         event.preventDefault();
-        const typed = this.input.value.slice(1).trim().toLowerCase().replace(/\s+/g, " ");
-        this.choose(this.matches.find((c) => c.path === typed) || this.matches[this.highlight], event.key === "Enter");
+        // As Discord's client: Enter runs a command only when the text names that one command completely;
+        // a group (`/privacy`) or part of a name puts the highlighted command in the box, to check and send
+        const picked = this.matches[this.highlight];
+        this.choose(picked, event.key === "Enter" && namesCommand(picked, typedQuery(this.input.value)));
         return;
       }
     }
@@ -179,24 +211,38 @@ export class Composer {
 
   async suggest(field) {
     const input = field.querySelector("input");
+    const name = field.dataset.name;
+    const asked = ++this.requests;
+    this.asked.set(name, asked);
     const options = this.rawValues();
-    options[field.dataset.name] = input.value;
+    options[name] = input.value;
     let choices = [];
     try {
       const data = await this.api("/api/autocomplete", {
-        path: this.command.path, options, focused: field.dataset.name,
+        path: this.command.path, options, focused: name,
         user: this.page.user, channel: this.page.channel, locale: this.page.locale,
       });
       choices = data.choices;
     } catch (error) {
       choices = [];
     }
+    // only the answer to the latest request, for a field still focused, is shown
+    if (this.asked.get(name) !== asked || !field.isConnected || document.activeElement !== input) return;
     const box = field.querySelector(".autocomplete");
-    if (document.activeElement !== input) return;
     box.innerHTML = choices.length
       ? choices.map((c, i) => `<div class="autocomplete-item${i === 0 ? " highlighted" : ""}" data-value="${escapeHtml(String(c.value))}" data-name="${escapeHtml(c.name)}">${escapeHtml(c.name)}</div>`).join("")
       : `<div class="popup-empty">${escapeHtml(t("noSuggestions"))}</div>`;
+    this.placeSuggestions(box);
     box.hidden = false;
+  }
+
+  // Like the `/` menu, the list opens above the whole message box, never over the command's name and its ✕;
+  // it is only as tall as the room above the message box allows.
+  placeSuggestions(box) {
+    const top = this.root.getBoundingClientRect().top;
+    const messages = this.root.previousElementSibling?.getBoundingClientRect().top ?? 0;
+    const room = Math.floor(top - messages - 16);
+    box.style.maxHeight = `${Math.max(96, Math.min(AUTOCOMPLETE_ROOM, room))}px`;
   }
 
   pickSuggestion(item) {

@@ -11,6 +11,10 @@ export const page = {
   locale: "en-US",
   messages: new Map(),
   unread: new Set(),
+  // Ephemeral ("Only you can see this") messages that arrived while this page was open: Discord's client keeps
+  // them for the session only, so a reload drops them; dismissed ones are gone at once.
+  ephemeral: new Map(),
+  dismissed: new Set(),
   socket: null,
   openModal: null,
 };
@@ -50,4 +54,12 @@ export function context() {
     commands,
     displays: Object.assign({}, ...Object.values(commands)),
   };
+}
+
+// Where the page is: one of the server's channels, or the acting member's DM with the bot.
+export function currentPlace() {
+  const meta = page.meta || {};
+  if (meta.dm && page.channel === meta.dm) return { dm: true, name: meta.bot?.name || "", topic: "", label: `@${meta.bot?.name || ""}` };
+  const channel = (meta.channels || []).find((c) => c.id === page.channel);
+  return { dm: false, name: channel?.name || "", topic: channel?.topic || "", label: `#${channel?.name || ""}` };
 }

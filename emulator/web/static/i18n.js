@@ -8,11 +8,13 @@ const STRINGS = {
     whosWho: "Who's who",
     personasNote: "The moderator persona <b>mod</b> is also a curator (the bot's owner), so the whole review flow can be tried. <b>rin</b> moderates Second Server but is not a curator: act as rin to see where a server moderator's powers end.",
     liveUpdates: "live updates", menu: "Channels and persona", send: "Send", message: "Message",
-    messageIn: "Message #{channel}  —  type / for commands",
+    messageIn: "Message #{channel}  —  type / for commands", messageDm: "Message @{name}  —  type / for commands",
+    directMessages: "Direct messages", dmStart: "This is the beginning of your direct message history with {name}.",
     hint: "Type <kbd>/</kbd> to see Haikei's commands, or drop an image here to post it.",
-    attach: "Attach files", remove: "Remove", dropHere: "Drop files to post them in #{channel}",
+    attach: "Attach files", remove: "Remove", dropHere: "Drop files to post them in {channel}",
     cancelEsc: "Cancel (Esc)", moderator: "moderator", curator: "curator",
     used: "{user} used {command}", thinking: "{name} is thinking…", onlyYou: "Only you can see this",
+    dismiss: "Dismiss message",
     edited: "(edited)", apps: "Apps", messageLink: "message", noMenus: "No message commands",
     blocked: "image not loaded (outside this machine): {url}",
     makeSelection: "Make a selection", chooseRange: "Choose {min}–{max}", chooseUpTo: "Choose up to {max}",
@@ -20,8 +22,12 @@ const STRINGS = {
     cancel: "Cancel", submit: "Submit", noResponse: "This interaction failed",
     startFailed: "The sandbox page could not start: {error}",
     commandsHeading: "Haikei commands", noMatch: "No matching commands",
-    modBadge: "moderators",
-    modBadgeTitle: "Discord shows this only to members with the permission it asks for (Manage Server); Haikei checks on the server too",
+    permBadgeTitle: "Discord lists this command only for members with {permissions}; Haikei also checks who may use it each time",
+    permissions: {
+      administrator: "Administrator", manage_guild: "Manage Server", manage_channels: "Manage Channels",
+      manage_roles: "Manage Roles", manage_messages: "Manage Messages", manage_webhooks: "Manage Webhooks",
+      kick_members: "Kick Members", ban_members: "Ban Members", view_audit_log: "View Audit Log",
+    },
     fillOptions: "Fill in the options, then press Enter", pressEnter: "Press Enter to send",
     noOptions: "This command has no options.", chooseOne: "choose…", none: "(none)", yes: "True", no: "False",
     noSuggestions: "No suggestions", fillIn: "Fill in: {names}",
@@ -35,11 +41,13 @@ const STRINGS = {
     whosWho: "登場人物",
     personasNote: "モデレーターの <b>mod</b> はキュレーター（ボットのオーナー）でもあるので、審査の流れをすべて試せます。<b>rin</b> は Second Server のモデレーターですがキュレーターではありません。rin になって、サーバーのモデレーターにできることの範囲を確かめてください。",
     liveUpdates: "ライブ更新", menu: "チャンネルとユーザー", send: "送信", message: "メッセージ",
-    messageIn: "#{channel} へメッセージを送信 — / でコマンド",
+    messageIn: "#{channel} へメッセージを送信 — / でコマンド", messageDm: "@{name} へメッセージを送信 — / でコマンド",
+    directMessages: "ダイレクトメッセージ", dmStart: "{name} とのダイレクトメッセージの始まりです。",
     hint: "<kbd>/</kbd> を入力すると Haikei のコマンドが表示されます。画像をここにドロップすると投稿できます。",
-    attach: "ファイルを添付", remove: "削除", dropHere: "ドロップすると #{channel} に投稿します",
+    attach: "ファイルを添付", remove: "削除", dropHere: "ドロップすると {channel} に投稿します",
     cancelEsc: "キャンセル (Esc)", moderator: "モデレーター", curator: "キュレーター",
     used: "{user} が {command} を使用しました", thinking: "{name} が考えています…", onlyYou: "これはあなただけに表示されています",
+    dismiss: "メッセージを閉じる",
     edited: "(編集済)", apps: "アプリ", messageLink: "メッセージ", noMenus: "メッセージコマンドはありません",
     blocked: "画像は読み込みません（このマシンの外）: {url}",
     makeSelection: "選択してください", chooseRange: "{min}〜{max} 個選択", chooseUpTo: "最大 {max} 個選択",
@@ -47,8 +55,12 @@ const STRINGS = {
     cancel: "キャンセル", submit: "送信", noResponse: "インタラクションに失敗しました",
     startFailed: "サンドボックスのページを開始できませんでした: {error}",
     commandsHeading: "Haikei のコマンド", noMatch: "一致するコマンドはありません",
-    modBadge: "モデレーター",
-    modBadgeTitle: "Discord は必要な権限（サーバー管理）を持つメンバーにだけこのコマンドを表示します。Haikei はサーバー側でも確認します",
+    permBadgeTitle: "Discord は「{permissions}」の権限を持つメンバーにだけこのコマンドを表示します。使えるかどうかは Haikei が毎回確認します",
+    permissions: {
+      administrator: "管理者", manage_guild: "サーバー管理", manage_channels: "チャンネルの管理",
+      manage_roles: "ロールの管理", manage_messages: "メッセージの管理", manage_webhooks: "ウェブフックの管理",
+      kick_members: "メンバーをキック", ban_members: "メンバーをBAN", view_audit_log: "監査ログを表示",
+    },
     fillOptions: "オプションを入力して Enter を押してください", pressEnter: "Enter で送信",
     noOptions: "このコマンドにはオプションがありません。", chooseOne: "選択…", none: "(なし)", yes: "はい", no: "いいえ",
     noSuggestions: "候補はありません", fillIn: "入力してください: {names}",
@@ -77,6 +89,12 @@ export function lang() {
 export function t(key, params = {}) {
   const text = STRINGS[language][key] ?? STRINGS.en[key] ?? key;
   return typeof text === "string" ? text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : text;
+}
+
+// A Discord permission (`manage_guild`) as Discord's role settings name it ("Manage Server").
+export function permissionName(flag) {
+  const known = t("permissions")[flag];
+  return known || String(flag).split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
 }
 
 // Static page text: data-i18n sets text, data-i18n-html trusted markup from this file, data-i18n-title/-label attributes.

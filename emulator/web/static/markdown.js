@@ -45,6 +45,15 @@ function link(url, label, ctx) {
   return `<a href="#" class="mention channel-link" data-action="jump" data-guild="${escapeHtml(channel.guild)}" data-channel="${m[2]}"${message}>${text}</a>`;
 }
 
+// Discord links only a full URL, one with a host: `https://` alone (or `https://.`) stays text.
+function hasHost(escapedUrl) {
+  try {
+    return new URL(escapedUrl.replace(/&amp;/g, "&")).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 // A bare URL ends before whitespace or < >, and without trailing punctuation (as Discord's linkifier does).
 function bareUrl(found) {
   let url = found;
@@ -70,11 +79,11 @@ function inlineRich(escaped, ctx) {
   const keep = (html) => `\u0000${saved.push(html) - 1}\u0000`;
   let s = escaped.replace(/\\(&lt;|&gt;|&amp;|&quot;|&#39;|[\\*_~`|[\]()#>:.!-])/g, (_, ch) => keep(ch));
   s = s.replace(/\[([^\]\n]+)\]\((?:&lt;(https?:\/\/[^\s&]+(?:&amp;[^\s&]+)*)&gt;|(https?:\/\/[^\s)]+))\)/g,
-    (_, label, bracketed, plain) => keep(link(bracketed || plain, label, ctx)));
-  s = s.replace(/&lt;(https?:\/\/(?:(?!&lt;|&gt;)[^\s\u0000])+)&gt;/g, (_, url) => keep(link(url, url, ctx)));
+    (found, label, bracketed, plain) => (hasHost(bracketed || plain) ? keep(link(bracketed || plain, label, ctx)) : found));
+  s = s.replace(/&lt;(https?:\/\/(?:(?!&lt;|&gt;)[^\s\u0000])+)&gt;/g, (found, url) => (hasHost(url) ? keep(link(url, url, ctx)) : found));
   s = s.replace(/https?:\/\/(?:(?!&lt;|&gt;)[^\s\u0000])+/g, (found) => {
     const [url, tail] = bareUrl(found);
-    return keep(link(url, url, ctx)) + tail;
+    return hasHost(url) ? keep(link(url, url, ctx)) + tail : found;
   });
   s = s.replace(/&lt;@!?(\d+)&gt;/g, (_, id) => keep(`<span class="mention">@${escapeHtml(ctx.users?.[id] ?? "unknown-user")}</span>`));
   s = s.replace(/&lt;@&amp;(\d+)&gt;/g, (_, id) => keep(`<span class="mention">@${escapeHtml(ctx.roles?.[id] ?? "unknown-role")}</span>`));

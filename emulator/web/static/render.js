@@ -135,7 +135,10 @@ export function renderMessage(msg, ctx) {
   const files = (msg.attachments || []).filter((a) => !a.in_embed);
   if (files.length) body.push(`<div class="attachments">${files.map(renderAttachment).join("")}</div>`);
   if (msg.components?.length) body.push(`<div class="components">${msg.components.map((c) => renderComponent(c, msg.id, ctx)).join("")}</div>`);
-  if (msg.visible_to) body.push(`<div class="ephemeral-note">${escapeHtml(t("onlyYou"))}</div>`);
+  if (msg.visible_to) {
+    body.push(`<div class="ephemeral-footer"><span class="ephemeral-note">${escapeHtml(t("onlyYou"))}</span> • ` +
+      `<button type="button" class="dismiss" data-action="dismiss" data-message="${escapeHtml(msg.id)}">${escapeHtml(t("dismiss"))}</button></div>`);
+  }
   const edited = msg.edited_timestamp && !msg.loading ? ` <span class="edited">${escapeHtml(t("edited"))}</span>` : "";
   const bot = author.bot ? `<span class="bot-tag">APP</span>` : "";
   return `${used}<div class="message-main"><div class="avatar" data-colour="${avatarColour(author.id)}">${escapeHtml((author.username || "?").slice(0, 1).toUpperCase())}</div>` +
