@@ -15,11 +15,11 @@ from discord import app_commands
 from discord.app_commands import Choice
 
 from bot import replies
-from bot.checks import curator_only, is_curator, staff_group
+from bot.checks import curator_only, is_curator, require_curator, staff_group
 from bot.errors import BadInput, NotFound
 from bot.i18n import language_of
 from bot.options import RowId
-from bot.text import clip, escape_markdown
+from bot.text import clean_input, clip, escape_markdown
 from bot.ui.confirm import ask
 from bot.ui.paginator import Paginator
 from cogs.disclosures import audit, forms, store
@@ -132,7 +132,7 @@ class Curation(ReviewQueue):
     @app_commands.describe(id="The record (type its title)")
     @curator_only()
     async def history(self, interaction: Interaction, id: app_commands.Range[str, 1, 100]) -> None:
-        record_id = id.strip()
+        record_id = clean_input(id, one_line=True)
         entries = await self.bot.db.run(audit.history, record_id)
         t = _t(interaction)
         if not entries:
@@ -148,11 +148,15 @@ class Curation(ReviewQueue):
         record = await self.record_or_404(id)
         t = _t(interaction)
         title = escape_markdown(clip(record["title"], 200))
-        answer = await ask(interaction, t("disclosures.delete.confirm", title=title, id=record["id"]))
+        answer = await ask(  # still a curator when they confirm (a role can be removed meanwhile)
+            interaction,
+            t("disclosures.delete.confirm", title=title, id=record["id"]),
+            recheck=require_curator,
+        )
         followup = (answer.clicked or interaction).followup
         if not answer.value:
-            key = "ui.cancelled" if answer.value is False else "ui.timed_out"
-            await followup.send(t(key), ephemeral=True)
+            if answer.unconfirmed_key:  # None: refused, and the click was told why
+                await followup.send(t(answer.unconfirmed_key), ephemeral=True)
             return
         await self.bot.db.run(partial(store.delete_record, actor=curator(interaction)), record["id"])
         self.index.remove(record["id"])
@@ -170,7 +174,7 @@ class Curation(ReviewQueue):
         id: app_commands.Range[str, 1, 100],
         entry: RowId | None = None,
     ) -> None:
-        record_id = id.strip()
+        record_id = clean_input(id, one_line=True)
         t = _t(interaction)
         try:
             record = await self.bot.db.run(

@@ -13,6 +13,7 @@ from bot.checks import require_curator
 from bot.errors import ErrorReportingModal, ErrorReportingView, UserFacingError
 from bot.text import clip
 from bot.ui.persistent import Persistent, text
+from bot.ui.timeouts import PRIVATE_VIEW_TIMEOUT
 
 if TYPE_CHECKING:
     from bot.client import Interaction
@@ -24,8 +25,7 @@ log = logging.getLogger(__name__)
 
 MODAL_TITLE_LIMIT = 45
 LABEL_LIMIT = 45
-# A private view times out while its interaction token (15 minutes) can still disable it on its message.
-VIEW_TIMEOUT = 14 * 60
+VIEW_TIMEOUT = PRIVATE_VIEW_TIMEOUT  # a private view is disabled on its message while its token still works
 RECORD_ID = text(r"[a-z0-9][a-z0-9-]{1,79}")
 # ReviewView's buttons, each labelled disclosures.button.<name> (and named so in its custom_id).
 ReviewButton = Literal["approve", "reject", "merge", "skip"]

@@ -14,7 +14,7 @@ import discord
 
 from bot.errors import NotFound, UserFacingError
 from bot.replies import ephemeral, text
-from bot.ui.confirm import ask
+from bot.ui.confirm import Recheck, ask
 from cogs.polls import edit_store
 from cogs.polls.edit_store import EditOutcome, removal_refused
 from cogs.polls.model import Poll
@@ -57,8 +57,12 @@ async def edit_flow(
     question: str,
     options: Sequence[Option],
     note: str,
+    *,
+    recheck: Recheck,
 ) -> None:
-    """Preview, confirm when ballots change, write, refresh, and tell the moderator what happened."""
+    """Preview, confirm when ballots change, write, refresh, and tell the moderator what happened.
+
+    ``recheck`` is the command's own check, run again on the click that confirms (see ``bot.ui.confirm``)."""
     poll, impact, turnout = await cog.bot.db.run(edit_store.preview_edit, found.id, options)
     if poll is None:
         raise NotFound("polls.errors.not_found")
@@ -74,7 +78,7 @@ async def edit_flow(
             options=labels(removed),
             details=impact_details(interaction, impact),
         )
-        answer = await ask(interaction, prompt[:2000])
+        answer = await ask(interaction, prompt[:2000], recheck=recheck)
         answered = answer.clicked or interaction
 
         async def follow_up(content: str) -> None:
@@ -82,7 +86,8 @@ async def edit_flow(
 
         reply: Reply = follow_up
         if not answer.value:
-            await reply(text(interaction, "ui.cancelled" if answer.value is False else "ui.timed_out"))
+            if answer.unconfirmed_key:  # None: refused by ``recheck``, and the click was told why
+                await reply(text(interaction, answer.unconfirmed_key))
             return
     else:
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -10,6 +10,7 @@ import discord
 
 from bot.errors import ErrorReportingView
 from bot.text import clip_lines
+from bot.ui.timeouts import PRIVATE_VIEW_TIMEOUT
 from cogs.polls.model import Poll
 from cogs.polls.summary import Text, shown_label, shown_question
 from cogs.polls.tally import MAX_SCORE
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from bot.client import Interaction
     from cogs.polls.voting import Voting
 
-FLOW_TIMEOUT = 900.0
+FLOW_TIMEOUT: float = PRIVATE_VIEW_TIMEOUT  # disabled on its message while the click's token still works
 
 
 class BallotFlow(ErrorReportingView, ABC):

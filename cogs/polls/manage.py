@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.checks import moderator_only, staff_group
+from bot.checks import moderator_only, require_moderator, staff_group
 from bot.errors import BadInput, UserFacingError
 from bot.options import RowId
 from bot.replies import ephemeral, send, text
 from bot.text import clean_input
-from bot.ui.confirm import ask
+from bot.ui.confirm import Recheck, ask
 from cogs.polls import store
 from cogs.polls.durations import extended_deadline
 from cogs.polls.edit_flow import edit_flow
@@ -54,6 +54,17 @@ class PollManagement(MixinMeta):
         "poll-manage", "Manage polls: close, reopen, extend, edit, delete, export (moderators)"
     )
 
+    def still_manages(self, poll_id: int) -> Recheck:
+        """The checks of a /poll-manage command, run again on the click that confirms it (``ask``'s
+        ``recheck``): the member is still a moderator, and the poll is still one they may manage (it exists,
+        in this server, in a channel they can view)."""
+
+        async def check(click: Interaction) -> None:
+            await require_moderator(click)
+            await self.guild_poll(click, poll_id)
+
+        return check
+
     @poll_manage.command(name="close", description="Close a poll now and post its results (moderators)")
     @app_commands.describe(poll="The poll (its number)")
     @app_commands.autocomplete(poll=PollLookup.poll_autocomplete)
@@ -84,7 +95,10 @@ class PollManagement(MixinMeta):
             raise UserFacingError("polls.errors.secret_reopen", id=found.id)
         closes_at = (duration or datetime.now(UTC) + DEFAULT_REOPEN).timestamp()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.db.run(store.reopen_poll, found.id, interaction.user.id, closes_at)
+        try:
+            await self.bot.db.run(store.reopen_poll, found.id, interaction.user.id, closes_at)
+        except store.AnonymisedBallots:
+            raise UserFacingError("polls.errors.anonymised_reopen", id=found.id) from None
         self.scheduler.wake()
         await self.publisher.refresh(found.id)
         await ephemeral(
@@ -146,7 +160,8 @@ class PollManagement(MixinMeta):
         except InputProblem as problem:
             raise bad_input(problem) from None
         note_text = clean_input(note or "", one_line=True) or text(interaction, "polls.edit.default_note")
-        await edit_flow(self, interaction, found, new_question, new_options, note_text)
+        recheck = self.still_manages(found.id)
+        await edit_flow(self, interaction, found, new_question, new_options, note_text, recheck=recheck)
 
     @poll_manage.command(name="delete", description="Delete a poll, its votes and its message (moderators)")
     @app_commands.describe(poll="The poll (its number)")
@@ -159,11 +174,12 @@ class PollManagement(MixinMeta):
             text(interaction, "polls.delete.confirm", id=found.id, question=shown_question(found.question))[
                 :2000
             ],
+            recheck=self.still_manages(found.id),
         )
         followup = answer.clicked or interaction
         if not answer.value:
-            key = "ui.cancelled" if answer.value is False else "ui.timed_out"
-            await followup.followup.send(text(interaction, key), ephemeral=True)
+            if answer.unconfirmed_key:  # None: refused by still_manages, and the click was told why
+                await followup.followup.send(text(interaction, answer.unconfirmed_key), ephemeral=True)
             return
         await self.bot.db.run(store.delete_poll, self.keys, found.id, interaction.user.id)
         if found.message_id:

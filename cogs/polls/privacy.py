@@ -2,7 +2,9 @@
 
 - Public polls: a ballot is keyed ``u<user id>`` and holds the member's id, name and time. Forgetting removes
   it from open polls (as "Remove my vote" would); in closed polls the choice still counts, under a fresh
-  random key, without id, name or time (results, charts and exports keep their totals).
+  random key, without id, name or time (results, charts and exports keep their totals). That ballot's empty
+  ``user_id`` marks it anonymised (``store.ANONYMISED``): such a poll is never reopened
+  (``store.reopen_poll``), since the member would not be recognised and could vote a second time.
 - Secret polls: no ballot holds an id. While one is open, the member's ballot key is an HMAC under the poll's
   own key, so the bot can find it and removes it. Closed secret polls are already unlinkable: nothing to do.
 - Who created or managed a poll (``polls.created_by``, ``poll_audit.actor_id``): a moderator's or poll
@@ -97,7 +99,7 @@ def forget_voter(db: Database, keys: BallotKeys, user_id: int) -> Forgotten:
             if state == "open":
                 db.execute("DELETE FROM ballots WHERE poll_id = ? AND voter_key = ?", [poll_id, voter_key])
                 done.removed.append(poll_id)
-            else:
+            else:  # user_id = NULL is also the mark that keeps the poll from being reopened (store.ANONYMISED)
                 db.execute(
                     "UPDATE ballots SET voter_key = ?, user_id = NULL, user_name = NULL, voted_at = NULL"
                     " WHERE poll_id = ? AND voter_key = ?",

@@ -173,13 +173,40 @@ def close_poll(
     return cursor.rowcount > 0
 
 
+# A public poll's ballot always names its voter (``user_id``), from the first release on, until the voter deletes
+# their data after close (``privacy.forget_voter``): the ballot then keeps counting with no voter. That empty
+# ``user_id`` is the mark of an anonymised ballot; nothing else clears it.
+ANONYMISED = "user_id IS NULL"
+
+
+class AnonymisedBallots(Exception):
+    """Raised by :func:`reopen_poll`: the poll holds anonymised ballots, so it stays closed."""
+
+
+def anonymised_ballots(db: Database, poll_id: int) -> int:
+    """How many of a public poll's ballots no longer name their voter (``/privacy delete`` after close)."""
+    row = db.execute(
+        f"""SELECT count(*) FROM ballots b JOIN polls p ON p.id = b.poll_id
+            WHERE b.poll_id = ? AND p.secret = 0 AND b.{ANONYMISED}""",
+        [poll_id],
+    ).fetchone()
+    return int(row[0])
+
+
 def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> bool:
-    """Reopen a closed public poll until ``closes_at``.
+    """Reopen a closed public poll until ``closes_at``; False when it is not a closed public poll.
 
     Secret polls are never reopened: their link between members and ballots was destroyed at close, so
-    members who already voted could not be recognised and could vote twice.
+    members who already voted could not be recognised and could vote twice. For the same reason a public poll
+    holding an anonymised ballot stays closed (raises :class:`AnonymisedBallots`): the member who deleted their
+    data would not be recognised, and could vote again beside the ballot that still counts for them.
     """
     with db.atomic():
+        closed_public = db.execute(
+            "SELECT 1 FROM polls WHERE id = ? AND state = 'closed' AND secret = 0", [poll_id]
+        ).fetchone()
+        if closed_public is not None and anonymised_ballots(db, poll_id):
+            raise AnonymisedBallots(poll_id)
         cursor = db.execute(
             """UPDATE polls SET state = 'open', closed_at = NULL, closes_at = ?
                WHERE id = ? AND state = 'closed' AND secret = 0""",
