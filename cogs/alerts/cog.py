@@ -389,11 +389,12 @@ class Alerts(commands.Cog):
             interaction, guild["channel_id"], stored_role(interaction, guild["mention_role_id"])
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
+        public = self.publisher.text_for(guild["guild_id"])  # in the server's language, as real alerts are
         sample = {
             "guild_id": interaction.guild_id,
-            "title": text(interaction, "alerts.test.title"),
+            "title": public("alerts.test.title"),
             "url": "https://example.com/haikei-sample-alert",
-            "summary": text(interaction, "alerts.test.summary"),
+            "summary": public("alerts.test.summary"),
             "source": "Haikei",
             "published": discord.utils.utcnow().isoformat(),
             "members": [],

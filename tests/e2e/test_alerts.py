@@ -260,3 +260,16 @@ async def test_alert_naming_a_disclosure_record_offers_record_and_draft_buttons(
         draft = await (await emulator.driver.click(message, draft_button, user=user)).wait()
         assert draft.modal is not None, user
     assert_clean(emulator)
+
+
+async def test_the_sample_alert_speaks_the_servers_language_not_the_moderators(
+    haikei: Haikei, emulator: Emulator
+) -> None:
+    await run(emulator, "alerts channel", {"channel": "alerts"})
+    japanese = await (await emulator.driver.command("alerts test", user="mod", locale="ja")).wait()
+    assert "サンプル" in await answer(japanese)  # the moderator is answered in their language…
+    sample = emulator.messages("alerts")[-1]
+    assert sample["embeds"][0]["title"].startswith(
+        "Sample alert"
+    )  # …the server reads it in its own (English)
+    assert_clean(emulator)
