@@ -10,20 +10,12 @@ import pytest
 from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
-from cogs.disclosures import audit, seed, store, submissions
+from cogs.disclosures import audit, store, submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.schema import migrations
 
 CURATOR = Actor(1, "curator", 500)
 MOD_A = Actor(2, "moderator", 100)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "t.db")
-    apply_migrations(database, migrations)
-    seed.import_seed(database)
-    return database
 
 
 def _submit(db: Database, guild_id: int | None, submitter: int, title: str = "Quiet Meadow") -> int:

@@ -4,30 +4,18 @@ ids leave the audit trail; a curator's decisions keep the curator's id. Retentio
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-import pytest
 from sqlite_utils import Database
 
-from bot.db import apply_migrations, open_database
 from bot.retention import AUDIT_ID_DAYS, DAY, SUBMISSION_NOTES_DAYS
-from cogs.disclosures import audit, privacy, seed, submissions
+from cogs.disclosures import audit, privacy, submissions
 from cogs.disclosures.audit import Actor
-from cogs.disclosures.schema import migrations
 from tests.cogs.privacy.scan import traces
 
 MEMBER = 1_200_000_000_000_000_001
 CURATOR_ID = 1_200_000_000_000_000_002
 MODERATOR_ID = 1_200_000_000_000_000_003
 CURATOR = Actor(CURATOR_ID, "curator", 500)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "t.db")
-    apply_migrations(database, migrations)
-    seed.import_seed(database)
-    return database
 
 
 def submit(

@@ -6,28 +6,17 @@ edit; instead nothing is written (no record, no audit entry) and the caller lear
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
-from bot.db import apply_migrations, open_database
-from cogs.disclosures import seed, store
+from cogs.disclosures import store
 from cogs.disclosures.audit import Actor
-from cogs.disclosures.schema import migrations
 
 CURATOR_A = Actor(1, "curator", 500)
 CURATOR_B = Actor(2, "curator", 500)
 RECORD = "dog-and-the-boy-2023"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "t.db")
-    apply_migrations(database, migrations)
-    seed.import_seed(database)
-    return database
 
 
 def stored(db: Database) -> dict[str, Any]:

@@ -9,22 +9,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.db import apply_migrations, open_database
 from bot.settings import Settings
 from cogs.disclosures import audit, cli, queries, seed, store, submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.records import RecordError, validate_record
-from cogs.disclosures.schema import migrations
 from cogs.disclosures.transfer import read_rows, validated, write_records
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "t.db")
-    apply_migrations(database, migrations)
-    seed.import_seed(database)
-    return database
 
 
 def _record(**changes: object) -> dict:

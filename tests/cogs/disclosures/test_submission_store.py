@@ -3,28 +3,16 @@ same submission is queued once while it is pending."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlite_utils import Database
 
-from bot.db import apply_migrations, open_database
-from cogs.disclosures import seed, store, submissions
+from cogs.disclosures import store, submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.problems import RecordError
 from cogs.disclosures.records import LIMITS, MAX_ALT_TITLES
-from cogs.disclosures.schema import migrations
 
 CURATOR = Actor(1, "curator", 500)
 TARGET = "dog-and-the-boy-2023"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "t.db")
-    apply_migrations(database, migrations)
-    seed.import_seed(database)
-    return database
 
 
 def submit(db: Database, title: str, url: str) -> int:
