@@ -13,6 +13,7 @@ from bot.settings import Settings
 from emulator.bootstrap import running
 from emulator.emulator import Emulator
 from emulator.interactions import InteractionResult
+from emulator.state import World
 
 
 @asynccontextmanager
@@ -52,3 +53,15 @@ def custom_ids(source: dict[str, Any] | InteractionResult) -> list[str]:
             found.append(comp["custom_id"])
         stack.extend(comp.get("components") or [])
     return found
+
+
+def add_restricted_channels(world: World) -> None:
+    """#staff (only Moderators and the bot can view it) and #announcements (members cannot send; the bot can):
+    the channels the permission tests post into."""
+    staff = world.add_channel("staff")
+    world.set_overwrite(staff, "@everyone", deny=["view_channel"])
+    world.set_overwrite(staff, "Moderator", allow=["view_channel"])
+    world.set_overwrite(staff, world.bot, allow=["view_channel", "send_messages", "embed_links"])
+    announcements = world.add_channel("announcements")
+    world.set_overwrite(announcements, "@everyone", deny=["send_messages"])
+    world.set_overwrite(announcements, world.bot, allow=["send_messages", "embed_links"])

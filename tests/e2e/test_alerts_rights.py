@@ -19,7 +19,7 @@ from cogs.alerts import store
 from emulator.emulator import Emulator
 from emulator.state import World
 from tests.cogs.alerts.feedserver import FeedServer, rss
-from tests.e2e.helpers import answer_text, assert_clean
+from tests.e2e.helpers import add_restricted_channels, answer_text, assert_clean
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +31,7 @@ SECRET = "S3CRET"
 
 def rights_world() -> World:
     world = World()
-    staff = world.add_channel("staff")
-    world.set_overwrite(staff, "@everyone", deny=["view_channel"])
-    world.set_overwrite(staff, "Moderator", allow=["view_channel"])
-    world.set_overwrite(staff, world.bot, allow=["view_channel", "send_messages", "embed_links"])
-    announcements = world.add_channel("announcements")
-    world.set_overwrite(announcements, "@everyone", deny=["send_messages"])
-    world.set_overwrite(announcements, world.bot, allow=["send_messages", "embed_links"])
+    add_restricted_channels(world)
     nobot = world.add_channel("nobot")
     world.set_overwrite(nobot, world.bot, deny=["send_messages"])
     world.add_role("Helpers")

@@ -19,7 +19,7 @@ from emulator.emulator import Emulator
 from emulator.interactions import InteractionResult
 from emulator.state import World
 from tests.cogs.polls.e2e_support import create, poll_count, poll_message
-from tests.e2e.helpers import answer_text, assert_clean
+from tests.e2e.helpers import add_restricted_channels, answer_text, assert_clean
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +31,7 @@ NOT_YOUR_FORM = "Only the member who opened this form can submit it."
 
 def permissions_world() -> World:
     world = World()
-    staff = world.add_channel("staff")
-    world.set_overwrite(staff, "@everyone", deny=["view_channel"])
-    world.set_overwrite(staff, "Moderator", allow=["view_channel"])
-    world.set_overwrite(staff, world.bot, allow=["view_channel", "send_messages", "embed_links"])
-    announcements = world.add_channel("announcements")
-    world.set_overwrite(announcements, "@everyone", deny=["send_messages"])
-    world.set_overwrite(announcements, world.bot, allow=["send_messages", "embed_links"])
+    add_restricted_channels(world)
     world.add_role("Pollers")
     world.add_role("Managers", permissions=["manage_guild"])
     world.add_role("Poll pings").mentionable = True
