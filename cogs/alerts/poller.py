@@ -242,6 +242,7 @@ class Poller:
                 last_modified=result.last_modified,
                 title=None,
                 next_due=self.next_due(max_age=result.max_age),
+                url=feed["url"],
             )
             return
         report.fetched += 1
@@ -257,6 +258,7 @@ class Poller:
             last_modified=result.last_modified,
             title=parsed.title,
             next_due=self.next_due(max_age=result.max_age),
+            url=feed["url"],
         )
         if not new_keys:
             return
@@ -296,6 +298,7 @@ class Poller:
             error=text,
             next_due=self.next_due(failures=failures),
             disable_after=DISABLE_AFTER,
+            url=feed["url"],
         )
         log.info("Feed %s failed (%d in a row): %s", feed["url"], failures, text)
         if not announce:

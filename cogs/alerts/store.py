@@ -247,10 +247,14 @@ def record_success(
     last_modified: str | None,
     title: str | None,
     next_due: float,
+    url: str | None = None,
 ) -> None:
-    """A 200 or 304: failures reset, validators and due time stored."""
+    """A 200 or 304: failures reset, validators and due time stored (``url``: only if ``feed_id`` is still that
+    feed — see :func:`write_success`)."""
     with db.atomic():
-        write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+        write_success(
+            db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due, url=url
+        )
 
 
 def write_success(
@@ -261,8 +265,11 @@ def write_success(
     last_modified: str | None,
     title: str | None,
     next_due: float,
+    url: str | None = None,
 ) -> None:
-    """:func:`record_success` inside the caller's transaction (it commits)."""
+    """:func:`record_success` inside the caller's transaction (it commits). With ``url``, only while ``feed_id``
+    is still the feed at that address: a feed deleted while it was fetched may have passed its number on to a
+    new feed (SQLite reuses the highest id), which must not get the old feed's results."""
     changes: dict[str, Any] = {
         "failures": 0,
         "next_due": next_due,
@@ -274,17 +281,25 @@ def write_success(
     if title:
         changes["title"] = title
     columns = ", ".join(f"{name} = ?" for name in changes)
-    db.execute(f"UPDATE alerts_feeds SET {columns} WHERE id = ?", [*changes.values(), feed_id])
+    if url is None:
+        db.execute(f"UPDATE alerts_feeds SET {columns} WHERE id = ?", [*changes.values(), feed_id])
+    else:
+        db.execute(
+            f"UPDATE alerts_feeds SET {columns} WHERE id = ? AND url = ?", [*changes.values(), feed_id, url]
+        )
 
 
 def record_failure(
-    db: Database, feed_id: int, *, error: str, next_due: float, disable_after: int
+    db: Database, feed_id: int, *, error: str, next_due: float, disable_after: int, url: str | None = None
 ) -> tuple[int, bool]:
     """Count a failure; returns (consecutive failures, whether the feed is now disabled and not yet announced).
-    A feed deleted meanwhile (nobody follows it any more) has nothing to count: (0, False)."""
+    A feed deleted meanwhile (nobody follows it any more) has nothing to count: (0, False) — also when its number
+    now names another feed (``url``, as in :func:`write_success`)."""
     try:
         feed = db.table("alerts_feeds").get(feed_id)
     except NotFoundError:
+        return 0, False
+    if url is not None and feed["url"] != url:
         return 0, False
     failures = int(feed["failures"] or 0) + 1
     disable = failures >= disable_after

@@ -35,25 +35,29 @@ def record_fetch(
     last_modified: str | None,
     title: str | None,
     next_due: float,
+    url: str | None = None,
 ) -> tuple[list[str], bool]:
     """A 200 with items: :func:`mark_seen` and :func:`store.record_success` in one transaction. Nothing is new
-    in a feed deleted meanwhile (its last server unsubscribed while it was being fetched)."""
+    in a feed deleted meanwhile (its last server unsubscribed while it was being fetched), nor — with ``url`` —
+    once its number names another feed (SQLite reuses the highest id)."""
     try:
         with db.atomic():
-            result = _write_seen(db, feed_id, items)
-            write_success(db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due)
+            result = _write_seen(db, feed_id, items, url=url)
+            write_success(
+                db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due, url=url
+            )
     except NotFoundError:
         return [], False
     return result
 
 
 def _write_seen(
-    db: Database, feed_id: int, items: Sequence[tuple[str, str | None, str]]
+    db: Database, feed_id: int, items: Sequence[tuple[str, str | None, str]], *, url: str | None = None
 ) -> tuple[list[str], bool]:
     """The work of :func:`mark_seen` inside the caller's transaction."""
     now = now_iso()
-    row = db.execute("SELECT fetched_ok FROM alerts_feeds WHERE id = ?", [feed_id]).fetchone()
-    if row is None:
+    row = db.execute("SELECT fetched_ok, url FROM alerts_feeds WHERE id = ?", [feed_id]).fetchone()
+    if row is None or (url is not None and row[1] != url):
         raise NotFoundError
     baseline = not row[0]
     keys = list(dict.fromkeys(key for key, _, _ in items))
