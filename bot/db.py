@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
@@ -38,6 +39,35 @@ def open_database(path: Path | str | None) -> Database:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA secure_delete=ON")  # deleted rows (a withdrawn vote, a destroyed key) are zeroed
     return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction, committed on exit and rolled back on error; a savepoint when nested.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front. A deferred ``BEGIN`` (sqlite-utils' ``atomic()``) reads
+    first and upgrades later, and when another process (a second shard range on the same file) commits in between,
+    SQLite fails the upgrade at once ("database is locked") instead of waiting ``busy_timeout``. sqlite-utils
+    methods called inside see the open transaction and use savepoints, so nothing commits half-way.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():  # a savepoint inside the caller's transaction
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def inserted_id(table: Table) -> int:

@@ -10,6 +10,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from bot.db import transaction
+
 ROLE_FIELDS = ("mod_role_id", "poller_role_id")
 
 
@@ -25,7 +27,7 @@ def set_role(db: Database, guild_id: int, field: str, role_id: int | None) -> No
     """Set (or clear with ``None``) one of the role settings; committed when this returns."""
     if field not in ROLE_FIELDS:
         raise ValueError(f"unknown role setting {field!r}")
-    with db.atomic():
+    with transaction(db):
         db.table("guild_settings").upsert(
             {"guild_id": guild_id, field: role_id, "updated_at": datetime.now(UTC).isoformat()},
             pk="guild_id",
@@ -42,7 +44,7 @@ def get_meta(db: Database, key: str) -> str | None:
 
 def set_meta(db: Database, key: str, value: str) -> None:
     """Store a bot-wide metadata value; committed when this returns."""
-    with db.atomic():
+    with transaction(db):
         db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
@@ -52,7 +54,7 @@ def set_meta(db: Database, key: str, value: str) -> None:
 def mark_removed(db: Database, guild_id: int, at: float) -> None:
     """Haikei was removed from the server at ``at``: its data is purged once the grace period has passed
     (an earlier mark is kept, so a second removal event does not restart the count)."""
-    with db.atomic():
+    with transaction(db):
         db.execute(
             "INSERT INTO guild_removals (guild_id, removed_at) VALUES (?, ?) ON CONFLICT (guild_id) DO NOTHING",
             [guild_id, at],
@@ -61,7 +63,7 @@ def mark_removed(db: Database, guild_id: int, at: float) -> None:
 
 def clear_removed(db: Database, guild_id: int) -> bool:
     """Haikei is in the server (again): nothing of it is purged. True if it was marked."""
-    with db.atomic():
+    with transaction(db):
         return db.execute("DELETE FROM guild_removals WHERE guild_id = ?", [guild_id]).rowcount > 0
 
 
@@ -85,7 +87,7 @@ def stored_guilds(db: Database) -> set[int]:
 
 def forget_guild(db: Database, guild_id: int) -> dict[str, int]:
     """Delete the core's rows of a server (its settings and its removal mark)."""
-    with db.atomic():
+    with transaction(db):
         settings = db.execute("DELETE FROM guild_settings WHERE guild_id = ?", [guild_id]).rowcount
         db.execute("DELETE FROM guild_removals WHERE guild_id = ?", [guild_id])
     return {"privacy.count.settings": settings}
@@ -95,12 +97,12 @@ def log_privacy(
     db: Database, subject: str, counts: dict[str, int], at: float, guild_id: int | None = None
 ) -> None:
     """Record a deletion: ``subject`` ``member`` (no id: only what was removed) or ``server`` (its id)."""
-    with db.atomic():
+    with transaction(db):
         db.table("privacy_log").insert(
             {"at": at, "subject": subject, "guild_id": guild_id, "counts": json.dumps(counts, sort_keys=True)}
         )
 
 
 def prune_privacy_log(db: Database, before: float) -> int:
-    with db.atomic():
+    with transaction(db):
         return db.execute("DELETE FROM privacy_log WHERE at < ?", [before]).rowcount

@@ -28,6 +28,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlite_utils import Database
 
+from bot.db import transaction
+
 try:
     import fcntl
 except ImportError:  # not on POSIX: no start lock (Haikei is deployed on Linux)
@@ -48,7 +50,7 @@ class LeaseLost(Exception):
 def acquire(db: Database, name: str, owner: str, ttl: float, now: float | None = None) -> bool:
     """Take lease ``name`` for ``ttl`` seconds if it is free, expired or already ``owner``'s; True if held."""
     now = time.time() if now is None else now
-    with db.atomic():
+    with transaction(db):
         db.execute(
             """INSERT INTO leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (name) DO UPDATE SET
@@ -66,7 +68,7 @@ def acquire(db: Database, name: str, owner: str, ttl: float, now: float | None =
 def renew(db: Database, name: str, owner: str, ttl: float, now: float | None = None) -> bool:
     """Extend ``owner``'s lease by ``ttl`` from now; False (and nothing changes) if it expired or is not theirs."""
     now = time.time() if now is None else now
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?",
             [now + ttl, name, owner, now],
@@ -76,7 +78,7 @@ def renew(db: Database, name: str, owner: str, ttl: float, now: float | None = N
 
 def release(db: Database, name: str, owner: str) -> bool:
     """Give the lease up at once (a clean stop), so another process need not wait for it to expire."""
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", [name, owner])
     return cursor.rowcount == 1
 

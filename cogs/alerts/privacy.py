@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from bot.retention import POSTED_ALERT_DAYS, cutoff_iso
 from cogs.alerts.store import delete_unfollowed_feeds
 
@@ -23,7 +24,7 @@ def forget_server(db: Database, guild_id: int) -> dict[str, int]:
     was the last to follow, with their seen items (a feed's address may hold the server's private token). A
     feed another server still follows stays: feeds are shared by every server subscribed to the same address."""
     counts: dict[str, int] = {}
-    with db.atomic():
+    with transaction(db):
         followed = [
             row[0]
             for row in db.execute("SELECT feed_id FROM alerts_subscriptions WHERE guild_id = ?", [guild_id])
@@ -47,7 +48,7 @@ def stored_servers(db: Database) -> set[int]:
 def apply_retention(db: Database, now: float) -> dict[str, int]:
     """Forget alerts posted more than POSTED_ALERT_DAYS ago (seen items and decisions are pruned by the
     poller: ``store_items.prune``)."""
-    with db.atomic():
+    with transaction(db):
         posted = db.execute(
             "DELETE FROM alerts_posted WHERE posted_at < ?", [cutoff_iso(now, POSTED_ALERT_DAYS)]
         ).rowcount

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from bot.db import inserted_id
+from bot.db import inserted_id, transaction
 
 GUILD_DEFAULTS: dict[str, Any] = {
     "channel_id": None,
@@ -43,7 +43,7 @@ def update_guild(db: Database, guild_id: int, **fields: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown alert settings {sorted(unknown)}")
     row = {**get_guild(db, guild_id), **fields, "guild_id": guild_id, "updated_at": now_iso()}
-    with db.atomic():
+    with transaction(db):
         db.table("alerts_guilds").upsert(row, pk="guild_id")
     return row
 
@@ -57,7 +57,7 @@ def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
             return False
     except NotFoundError:
         pass
-    with db.atomic():
+    with transaction(db):
         table.upsert(
             {"guild_id": guild_id, "term": term, "exclude": int(exclude), "added_at": now_iso()},
             pk=("guild_id", "term"),
@@ -66,7 +66,7 @@ def add_keyword(db: Database, guild_id: int, term: str, exclude: bool) -> bool:
 
 
 def remove_keyword(db: Database, guild_id: int, term: str) -> bool:
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute("DELETE FROM alerts_keywords WHERE guild_id = ? AND term = ?", [guild_id, term])
     return cursor.rowcount > 0
 
@@ -107,7 +107,7 @@ def ensure_feed(db: Database, url: str, title: str | None = None) -> int:
     existing = feed_by_url(db, url)
     if existing is not None:
         return int(existing["id"])
-    with db.atomic():
+    with transaction(db):
         table = db.table("alerts_feeds").insert(
             {"url": url, "title": title, "created_at": now_iso(), "next_due": 0.0}
         )
@@ -120,12 +120,12 @@ def subscribe(db: Database, guild_id: int, feed_id: int, name: str | None) -> bo
     try:
         table.get((guild_id, feed_id))
         if name:
-            with db.atomic():
+            with transaction(db):
                 table.update((guild_id, feed_id), {"name": name})
         return False
     except NotFoundError:
         pass
-    with db.atomic():
+    with transaction(db):
         table.insert({"guild_id": guild_id, "feed_id": feed_id, "name": name, "added_at": now_iso()})
     return True
 
@@ -134,7 +134,7 @@ def subscribe_urls(db: Database, guild_id: int, feeds: Iterable[tuple[str, str]]
     """Subscribe to many (url, name) pairs; never-fetched feeds get a silent first fetch. Returns how many new.
     One transaction: no feed is ever stored without a subscription (:func:`delete_unfollowed_feeds`)."""
     added = 0
-    with db.atomic():
+    with transaction(db):
         for url, name in feeds:
             feed_id = ensure_feed(db, url, name)
             added += subscribe(db, guild_id, feed_id, name)
@@ -145,7 +145,7 @@ def unsubscribe(db: Database, guild_id: int, feed_id: int) -> bool:
     """Remove the subscription. While another server follows the feed, its seen items stay; with its last
     subscription the feed goes too (:func:`delete_unfollowed_feeds`). Re-adding it never reposts either way:
     the server's posted alerts stay, and a new feed's first fetch is silent."""
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             "DELETE FROM alerts_subscriptions WHERE guild_id = ? AND feed_id = ?", [guild_id, feed_id]
         )
@@ -159,7 +159,7 @@ def delete_unfollowed_feeds(db: Database, feed_ids: Iterable[int] | None = None)
     once nobody follows it. Servers' posted alerts and decisions stay, no longer pointing at the feed (a new
     feed may get its number). In the caller's transaction, or in its own. Returns how many feeds went."""
     unfollowed = "NOT EXISTS (SELECT 1 FROM alerts_subscriptions s WHERE s.feed_id = f.id)"
-    with db.atomic():
+    with transaction(db):
         if feed_ids is None:
             ids = [row[0] for row in db.execute(f"SELECT f.id FROM alerts_feeds f WHERE {unfollowed}")]
         else:
@@ -210,7 +210,7 @@ def guild_feed(db: Database, guild_id: int, feed_id: int) -> dict[str, Any] | No
 
 def enable_feed(db: Database, feed_id: int) -> None:
     """Re-enable a disabled feed: failures reset, due at once, the next disable is announced again."""
-    with db.atomic():
+    with transaction(db):
         db.table("alerts_feeds").update(
             feed_id, {"disabled": 0, "failures": 0, "disabled_notified": 0, "next_due": 0.0}
         )
@@ -251,7 +251,7 @@ def record_success(
 ) -> None:
     """A 200 or 304: failures reset, validators and due time stored (``url``: only if ``feed_id`` is still that
     feed — see :func:`write_success`)."""
-    with db.atomic():
+    with transaction(db):
         write_success(
             db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due, url=url
         )
@@ -312,7 +312,7 @@ def record_failure(
     }
     if disable:
         changes.update(disabled=1, disabled_notified=1)
-    with db.atomic():
+    with transaction(db):
         db.table("alerts_feeds").update(feed_id, changes)
     return failures, announce
 

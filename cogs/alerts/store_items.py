@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from bot.db import transaction
 from cogs.alerts import store
 from cogs.alerts.store import now_iso, write_success
 
@@ -22,7 +23,7 @@ def mark_seen(
 ) -> tuple[list[str], bool]:
     """Remember ``(key, canonical url, title)`` items; return (keys not seen before, whether this was the
     feed's first successful fetch, whose items count as already seen so subscribing never floods)."""
-    with db.atomic():
+    with transaction(db):
         return _write_seen(db, feed_id, items)
 
 
@@ -41,7 +42,7 @@ def record_fetch(
     in a feed deleted meanwhile (its last server unsubscribed while it was being fetched), nor — with ``url`` —
     once its number names another feed (SQLite reuses the highest id)."""
     try:
-        with db.atomic():
+        with transaction(db):
             result = _write_seen(db, feed_id, items, url=url)
             write_success(
                 db, feed_id, etag=etag, last_modified=last_modified, title=title, next_due=next_due, url=url
@@ -104,7 +105,7 @@ def prune(db: Database, now: datetime | None = None) -> int:
     """Forget seen items no feed has shown for 60 days, decisions older than 30, and feeds no server follows
     (deleted with their last subscription since; this catches those left before); return rows removed."""
     now = now or datetime.now(UTC)
-    with db.atomic():
+    with transaction(db):
         feeds = store.delete_unfollowed_feeds(db)
         seen = db.execute(
             "DELETE FROM alerts_seen WHERE last_seen < ?",
@@ -171,7 +172,7 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
     for key in ("matched", "record_ids", "record_titles", "record_labels", "members"):
         data[key] = json.dumps(list(data.get(key) or []), ensure_ascii=False)
     data.setdefault("posted_at", now_iso())
-    with db.atomic():
+    with transaction(db):
         if data.get("feed_id") is not None:
             counted = db.execute(
                 "UPDATE alerts_feeds SET items_posted = items_posted + 1 WHERE id = ?", [data["feed_id"]]
@@ -190,7 +191,7 @@ def insert_alert(db: Database, row: dict[str, Any]) -> int:
 
 def set_message(db: Database, alert_id: int, channel_id: int | None, message_id: int | None) -> None:
     """Record where an alert was posted; committed before returning."""
-    with db.atomic():
+    with transaction(db):
         db.execute(
             "UPDATE alerts_posted SET channel_id = ?, message_id = ? WHERE id = ?",
             [channel_id, message_id, alert_id],
@@ -213,7 +214,7 @@ def add_member(db: Database, alert_id: int, member: dict[str, Any]) -> bool:
     if any(m.get("url") == member.get("url") and m.get("source") == member.get("source") for m in members):
         return False
     members.append(member)
-    with db.atomic():
+    with transaction(db):
         _write_members(db, alert_id, members)
     return True
 
@@ -233,7 +234,7 @@ def finish_decisions(
 ) -> None:
     """After deciding a feed's items for one server, in one transaction: each "also reported by" in order
     (:func:`add_member`) and the decisions (:func:`record_outcomes`)."""
-    with db.atomic():
+    with transaction(db):
         lists: dict[int, list[dict[str, Any]] | None] = {}
         for alert_id, member in members:
             if alert_id not in lists:
@@ -257,7 +258,7 @@ def take_pending_edits(db: Database) -> list[dict[str, Any]]:
 
 def edit_done(db: Database, alert_id: int, seen: int) -> bool:
     """The message now shows the state seen as change ``seen``; False when a newer change is still pending."""
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             "UPDATE alerts_posted SET edit_pending = 0 WHERE id = ? AND edit_pending = ?", [alert_id, seen]
         )
@@ -277,7 +278,7 @@ def mark_digest_sent(
     db: Database, guild_id: int, alert_ids: Iterable[int], day: str, message_id: int | None
 ) -> None:
     ids = list(alert_ids)
-    with db.atomic():
+    with transaction(db):
         for alert_id in ids:
             db.table("alerts_posted").update(alert_id, {"digest_state": "sent", "message_id": message_id})
         db.table("alerts_guilds").update(guild_id, {"last_digest_on": day})
@@ -288,7 +289,7 @@ def mark_digest_sent(
 
 def record_outcomes(db: Database, rows: Sequence[dict[str, Any]]) -> None:
     """Remember what was decided for each (server, item URL), newest decision wins."""
-    with db.atomic():
+    with transaction(db):
         _write_outcomes(db, rows)
 
 
@@ -365,7 +366,7 @@ def subscribe_after_probe(
 ) -> tuple[bool, int]:
     """Subscribe ``guild_id`` to ``url`` (``/alerts add``); a feed never fetched before takes this probe as its
     silent first fetch, so its current ``seen`` items are never posted. Returns (newly subscribed, feed id)."""
-    with db.atomic():  # no feed is ever stored without a subscription (store.delete_unfollowed_feeds)
+    with transaction(db):  # no feed is ever stored without a subscription (store.delete_unfollowed_feeds)
         feed_id = store.ensure_feed(db, url, title)
         feed = store.get_feed(db, feed_id) or {}
         if not feed.get("fetched_ok"):

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from bot.retention import AUDIT_ID_DAYS, SUBMISSION_NOTES_DAYS, cutoff_iso
 from cogs.disclosures.audit import Actor, add_audit
 
@@ -62,7 +63,7 @@ def summary(db: Database, user_id: int, *, limit: int = 10) -> dict[str, Any]:
 def forget_member(db: Database, user_id: int) -> dict[str, int]:
     """Forget ``user_id`` as a submitter and as a non-curator actor; committed on return. Returns counts by
     catalog key: pending submissions deleted, decided ones anonymised, audit entries no longer naming them."""
-    with db.atomic():
+    with transaction(db):
         pending = db.execute(
             "SELECT id, record_id FROM disclosure_submissions WHERE submitter_id = ? AND state = 'pending'",
             [user_id],
@@ -106,7 +107,7 @@ def forget_member(db: Database, user_id: int) -> dict[str, int]:
 def forget_server(db: Database, guild_id: int) -> dict[str, int]:
     """A server's data is purged: its submissions stay (they belong to their members and the shared records'
     history; members delete them with ``/privacy delete``), without the server's name."""
-    with db.atomic():
+    with transaction(db):
         named = db.execute(
             "UPDATE disclosure_submissions SET guild_name = NULL WHERE guild_id = ? AND guild_name IS NOT NULL",
             [guild_id],
@@ -117,7 +118,7 @@ def forget_server(db: Database, guild_id: int) -> dict[str, int]:
 def apply_retention(db: Database, now: float) -> dict[str, int]:
     """Member and moderator ids leave audit entries older than AUDIT_ID_DAYS; a decided submission's private
     notes are removed SUBMISSION_NOTES_DAYS after the decision."""
-    with db.atomic():
+    with transaction(db):
         audit = db.execute(
             f"UPDATE disclosure_audit SET actor_id = NULL WHERE actor_id IS NOT NULL AND at < ? AND {NOT_CURATOR}",
             [cutoff_iso(now, AUDIT_ID_DAYS)],

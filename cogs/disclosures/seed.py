@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from cogs.disclosures.audit import SEED, add_audit
 from cogs.disclosures.store import SEED_KEY, get_meta, get_record, now_iso, portable, write_audited
 from cogs.disclosures.transfer import FileFormatError, read_document, validated
@@ -116,7 +117,7 @@ def apply_seed(db: Database, version: str | None, records: list[dict[str, Any]])
         report.skipped = True
         return report
     note = f"seed {version}" if version else "seed"
-    with db.atomic():
+    with transaction(db):
         touched = _touched(db, [r["id"] for r in records])
         for record in records:
             record_id = record["id"]

@@ -16,6 +16,7 @@ from typing import Any, Literal, get_args
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from cogs.disclosures import rows
 from cogs.disclosures.audit import OPERATOR, Actor, add_audit, now_iso
 from cogs.disclosures.checkpoints import BackgroundCheckpoints
@@ -112,7 +113,7 @@ def save_record(
     that version (another curator changed it, or it was deleted), :class:`StaleRecord` is raised and nothing is
     written; checked in the write's own transaction, so no change can slip in between.
     """
-    with db.atomic():
+    with transaction(db):
         check_version(db, record["id"], expected)
         write_audited(db, record, actor=actor, action=action, note=note)
     return get_record(db, record["id"]) or record
@@ -120,7 +121,7 @@ def save_record(
 
 def delete_record(db: Database, record_id: str, *, actor: Actor) -> bool:
     """Delete a record and everything about it except its audit trail; False when there was none."""
-    with db.atomic():
+    with transaction(db):
         before = get_record(db, record_id, include_hidden=True)
         if before is None:
             return False
@@ -149,7 +150,7 @@ def restore_record(
 ) -> dict[str, Any]:
     """Put back a deleted record as it was before deletion, or any record as it was after audit entry
     ``entry_id``; audited as ``restore``. Committed on return."""
-    with db.atomic():
+    with transaction(db):
         if entry_id is None:
             if get_record(db, record_id, include_hidden=True) is not None:
                 raise RestoreError("not_deleted")
@@ -259,7 +260,7 @@ class _Import:
     def add(self, batches: Sequence[Batch]) -> None:
         """Write ``batches`` in one transaction: each batch's ``entries`` are its records (or None for those
         that are only in its ``tables``, laid out by a worker process)."""
-        with self.db.atomic():
+        with transaction(self.db):
             for entries, tables in batches:
                 self._add(entries, tables)
             rows.write_search(self.db)
@@ -316,7 +317,7 @@ class _Import:
     def finish(self) -> ImportReport:
         report = self.report
         if report.entry_id is not None:
-            with self.db.atomic():
+            with transaction(self.db):
                 self.db.execute(
                     "UPDATE disclosure_audit SET note = ? WHERE id = ?",
                     [report.summary(self.source), report.entry_id],
@@ -405,5 +406,5 @@ def get_meta(db: Database, key: str) -> str | None:
 
 
 def set_meta(db: Database, key: str, value: str) -> None:
-    with db.atomic():
+    with transaction(db):
         db.table("disclosure_meta").upsert({"key": key, "value": value}, pk="key")

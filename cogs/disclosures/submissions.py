@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from bot.db import inserted_id
+from bot.db import inserted_id, transaction
 from bot.text import clip
 from cogs.disclosures.audit import Actor, add_audit, now_iso
 from cogs.disclosures.records import LIMITS, guess_language, validate_record
@@ -53,7 +53,7 @@ def create(
     form" button) queues nothing: :class:`AlreadyQueued` names the pending one."""
     if kind not in KINDS:
         raise ValueError(kind)
-    with db.atomic():
+    with transaction(db):
         same = db.execute(
             "SELECT id FROM disclosure_submissions WHERE state = 'pending' AND submitter_id = ? AND kind = ?"
             " AND record_id IS ? AND title IS ? AND companies IS ? AND ai_uses IS ? AND source_urls = ?"
@@ -153,7 +153,7 @@ def approve(
 
     ``expected``: for a correction, the version of the record the curator's draft started from; a record changed
     or deleted since raises :class:`~cogs.disclosures.store.StaleRecord` and nothing is written."""
-    with db.atomic():
+    with transaction(db):
         check_version(db, record["id"], expected)
         row = _close(db, submission_id, "approved", actor, record_id=record["id"])
         action = "correction.approve" if row["kind"] == "correction" else "submission.approve"
@@ -163,7 +163,7 @@ def approve(
 
 def reject(db: Database, submission_id: int, reason: str, *, actor: Actor) -> dict[str, Any]:
     """Close the submission with a reason; nothing is published."""
-    with db.atomic():
+    with transaction(db):
         row = _close(db, submission_id, "rejected", actor, reason=reason)
         add_audit(
             db,
@@ -179,7 +179,7 @@ def reject(db: Database, submission_id: int, reason: str, *, actor: Actor) -> di
 def withdraw(db: Database, submission_id: int, *, guild_id: int, actor: Actor) -> dict[str, Any] | None:
     """A server's moderator withdraws a pending submission made in their server; None if there is no such
     pending submission in that server (another server's submission is never touched)."""
-    with db.atomic():
+    with transaction(db):
         row = get(db, submission_id)
         if row is None or row["guild_id"] != guild_id:
             return None
@@ -199,7 +199,7 @@ def merge(db: Database, submission_id: int, target_id: str, *, actor: Actor) -> 
 
     One transaction: a merged record that breaks a limit (``RecordError``: too many titles or sources…) leaves the
     submission pending and the record as it was."""
-    with db.atomic():
+    with transaction(db):
         target = get_record(db, target_id)
         if target is None:
             raise KeyError(target_id)

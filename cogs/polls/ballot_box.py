@@ -79,6 +79,9 @@ class _Write:
     sql: str
     params: list[Any]
     result: Callable[[sqlite3.Cursor], Result]
+    closed: (
+        Result  # the answer when the poll turns out closed inside the transaction (another process closed it)
+    )
 
 
 def write_ballots(db: Database, keys: BallotKeys, requests: Sequence[Request]) -> list[Result | Exception]:
@@ -120,8 +123,21 @@ def _commit(db: Database, writes: list[_Write], results: list[Result | Exception
     conn = db.conn
     with conn:
         if not conn.in_transaction:
-            conn.execute("BEGIN")  # explicit, so that releasing a savepoint never commits on its own
+            # explicit, so that releasing a savepoint never commits on its own; IMMEDIATE: the write lock first,
+            # so another process sharing the file is waited for (busy_timeout) rather than failed
+            conn.execute("BEGIN IMMEDIATE")
+        # Checked again under the lock: another process (a second shard range) may have closed a poll since
+        # the requests were checked; a vote must never land on a closed poll.
+        now = time.time()
+        open_now = {
+            poll_id
+            for poll_id in {write.order[0] for write in writes}
+            if (poll := store.get_poll(db, poll_id)) is not None and poll.is_open and poll.closes_at > now
+        }
         for write in sorted(writes, key=lambda w: w.order):
+            if write.order[0] not in open_now:
+                results[write.index] = write.closed
+                continue
             conn.execute("SAVEPOINT ballot")
             try:
                 cursor = conn.execute(write.sql, write.params)
@@ -153,7 +169,8 @@ def _check_cast(
     else:
         row = [poll.id, key, request.voter.user_id, request.voter.name, encode_choices(normalized), now]
     recorded: CastResult = (VoteOutcome.RECORDED, poll, normalized)
-    return _Write((poll.id, key), index, UPSERT, row, lambda _cursor: recorded)
+    closed: CastResult = (VoteOutcome.CLOSED, poll, None)
+    return _Write((poll.id, key), index, UPSERT, row, lambda _cursor: recorded, closed)
 
 
 def _check_removal(
@@ -166,7 +183,14 @@ def _check_removal(
     key = ballot_key(db, keys, poll, request.voter.user_id, create=False)
     if key is None:
         return poll, None if store.ballot_count(db, poll.id) else False
-    return _Write((poll.id, key), index, DELETE, [poll.id, key], lambda cursor: (poll, cursor.rowcount > 0))
+    return _Write(
+        (poll.id, key),
+        index,
+        DELETE,
+        [poll.id, key],
+        lambda cursor: (poll, cursor.rowcount > 0),
+        (poll, False),
+    )
 
 
 def cast_vote(

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from cogs.polls.model import EditNote, Poll, decode_choices, encode_choices, encode_options
 from cogs.polls.options import Option
 from cogs.polls.pruning import Impact, impact_of, prune, removed_options, touches
@@ -79,7 +80,7 @@ def edit_poll(
     Ballots change only when the moderator ``confirmed`` it: a vote for a removed option that arrived after
     a preview showing none makes this write nothing (``CHANGED``).
     """
-    with db.atomic():
+    with transaction(db):
         poll = get_poll(db, poll_id)
         if poll is None:
             return EditResult(EditOutcome.NOT_FOUND)

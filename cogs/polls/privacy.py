@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from bot.retention import AUDIT_ID_DAYS, cutoff
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.secrecy import forget, secret_ballot_key
@@ -88,7 +89,7 @@ def forget_voter(db: Database, keys: BallotKeys, user_id: int) -> Forgotten:
     as creator or actor; committed on return (then the write-ahead log is flushed)."""
     done = Forgotten()
     key = public_voter_key(user_id)
-    with db.atomic():
+    with transaction(db):
         secret = _open_secret_ballots(db, keys, user_id)
         public = db.execute(
             "SELECT b.poll_id, b.voter_key, p.state FROM ballots b JOIN polls p ON p.id = b.poll_id"
@@ -126,7 +127,7 @@ def open_polls(db: Database, poll_ids: list[int]) -> list[Any]:
 
 def forget_server(db: Database, keys: BallotKeys, guild_id: int) -> dict[str, int]:
     """Delete a server's polls, their ballots and log, and destroy its secret polls' keys."""
-    with db.atomic():
+    with transaction(db):
         ids = [row[0] for row in db.execute("SELECT id FROM polls WHERE guild_id = ?", [guild_id])]
         secret = [
             row[0] for row in db.execute("SELECT id FROM polls WHERE guild_id = ? AND secret = 1", [guild_id])
@@ -150,7 +151,7 @@ def stored_servers(db: Database) -> set[int]:
 def apply_retention(db: Database, now: float) -> dict[str, int]:
     """Creator and moderator ids leave polls and poll logs older than AUDIT_ID_DAYS."""
     before = cutoff(now, AUDIT_ID_DAYS)
-    with db.atomic():
+    with transaction(db):
         managed = db.execute(
             "UPDATE poll_audit SET actor_id = NULL WHERE actor_id IS NOT NULL AND at < ?", [before]
         ).rowcount

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.db import transaction
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import (
     Choices,
@@ -56,7 +57,7 @@ def record_audit(
 
 def create_poll(db: Database, new: NewPoll) -> int:
     """Store a new open poll (message id set later by :func:`set_message`); return its id."""
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             """INSERT INTO polls (guild_id, channel_id, question, options, method, max_choices, secret, hidden,
                    eligible_role_id, ping_role_id, closes_at, state, created_by, created_at)
@@ -83,7 +84,7 @@ def create_poll(db: Database, new: NewPoll) -> int:
 
 
 def set_message(db: Database, poll_id: int, message_id: int) -> None:
-    with db.atomic():
+    with transaction(db):
         db.execute("UPDATE polls SET message_id = ? WHERE id = ?", [message_id, poll_id])
 
 
@@ -156,7 +157,7 @@ def close_poll(
     the two is finished by :func:`~cogs.polls.secrecy.forget_stale_keys` at the next start).
     """
     now = time.time() if now is None else now
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             "UPDATE polls SET state = 'closed', closed_at = ? WHERE id = ? AND state = 'open'", [now, poll_id]
         )
@@ -201,7 +202,7 @@ def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> 
     holding an anonymised ballot stays closed (raises :class:`AnonymisedBallots`): the member who deleted their
     data would not be recognised, and could vote again beside the ballot that still counts for them.
     """
-    with db.atomic():
+    with transaction(db):
         closed_public = db.execute(
             "SELECT 1 FROM polls WHERE id = ? AND state = 'closed' AND secret = 0", [poll_id]
         ).fetchone()
@@ -220,7 +221,7 @@ def reopen_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> 
 
 def extend_poll(db: Database, poll_id: int, actor_id: int, closes_at: float) -> bool:
     """Move an open poll's deadline."""
-    with db.atomic():
+    with transaction(db):
         cursor = db.execute(
             "UPDATE polls SET closes_at = ? WHERE id = ? AND state = 'open'", [closes_at, poll_id]
         )
@@ -239,7 +240,7 @@ def audit_log(db: Database, poll_id: int) -> list[dict[str, Any]]:
 
 def delete_poll(db: Database, keys: BallotKeys, poll_id: int, actor_id: int) -> bool:
     """Delete a poll and its ballots, and destroy its key (the audit log keeps a record of the deletion)."""
-    with db.atomic():
+    with transaction(db):
         row = db.execute("SELECT guild_id, secret FROM polls WHERE id = ?", [poll_id]).fetchone()
         if row is None:
             return False

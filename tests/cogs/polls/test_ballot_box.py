@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlite_utils import Database
 
-from cogs.polls import store
+from bot.db import open_database
+from cogs.polls import ballot_box, store
 from cogs.polls.ballot_box import Cast, Removal, write_ballots
 from cogs.polls.ballot_keys import BallotKeys
 from cogs.polls.model import VoteOutcome
@@ -84,8 +87,30 @@ def test_the_whole_batch_is_one_transaction(db: Database, keys: BallotKeys) -> N
     db.conn.set_trace_callback(statements.append)
     write_ballots(db, keys, [cast(pid, user, [user % 3]) for user in range(1, 51)])
     db.conn.set_trace_callback(None)
-    assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
+    assert [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT")] == ["BEGIN IMMEDIATE", "COMMIT"]
     assert store.ballot_count(db, pid) == 50
+
+
+def test_a_vote_never_lands_on_a_poll_another_process_closed_meanwhile(
+    db: Database, keys: BallotKeys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (a second shard range on the same file) closes the poll after the vote was checked and
+    before it is written: checked again under the write lock, the vote is answered "closed" and not stored."""
+    pid = new_poll(db)
+    checked = ballot_box._check_cast
+
+    def check_then_close_elsewhere(*args: Any, **kwargs: Any) -> Any:
+        result = checked(*args, **kwargs)
+        other = open_database(tmp_path / "polls.db")
+        with other.conn:
+            other.execute("UPDATE polls SET state = 'closed' WHERE id = ?", [pid])
+        other.conn.close()
+        return result
+
+    monkeypatch.setattr(ballot_box, "_check_cast", check_then_close_elsewhere)
+    [result] = write_ballots(db, keys, [cast(pid, 7, [0])])
+    assert outcomes([result]) == [VoteOutcome.CLOSED]
+    assert store.ballot_count(db, pid) == 0
 
 
 def test_a_write_that_fails_fails_alone(db: Database, keys: BallotKeys) -> None:
