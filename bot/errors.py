@@ -159,6 +159,12 @@ class ErrorReportingView(discord.ui.View):
         else:
             self.interaction = interaction
 
+    async def edit_into(self, interaction: discord.Interaction, **kwargs: Any) -> None:
+        """Show this view by editing the message ``interaction`` came from (a card turning into the next one),
+        and remember it, so that on timeout the view is disabled there."""
+        await interaction.response.edit_message(view=self, **kwargs)
+        self.interaction = interaction
+
     def note_interaction(self, interaction: discord.Interaction) -> None:
         """Called by the core as an interaction on this view's message is dispatched (``bot.ui.expired``)."""
         self._seen.append(interaction)

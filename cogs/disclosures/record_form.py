@@ -138,8 +138,8 @@ class DraftView(ErrorReportingView):
         if first:
             content = f"{first}\n{content}"
         if edit:
-            await interaction.response.edit_message(
-                content=clip(content, 2000), embed=embed, view=self, allowed_mentions=replies.NO_PINGS
+            await self.edit_into(
+                interaction, content=clip(content, 2000), embed=embed, allowed_mentions=replies.NO_PINGS
             )
         else:
             await self.send(interaction, clip(content, 2000), embed=embed, ephemeral=True)

@@ -104,11 +104,18 @@ class ReviewQueue(MixinMeta):
                 closest=self.closest(row),
             )
             view = ReviewView(self, row, t)
-        if edit:
+        if edit and view is not None:
+            await view.edit_into(
+                interaction,
+                content=clip(content, 2000) if content else None,
+                embed=embed,
+                allowed_mentions=replies.NO_PINGS,
+            )
+        elif edit:
             await interaction.response.edit_message(
                 content=clip(content, 2000) if content else None,
                 embed=embed,
-                view=view,
+                view=None,
                 allowed_mentions=replies.NO_PINGS,
             )
         elif embed is not None and view is not None:

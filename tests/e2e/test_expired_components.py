@@ -176,3 +176,24 @@ async def test_handled_components_and_forms_get_exactly_one_answer(
     assert every and all(EXPIRED not in str(r.content) for r in every)
     assert all(EXPIRED not in str(f.get("content")) for r in every for f in r.followups)
     assert_answered_once(emulator)
+
+
+async def test_a_card_shown_by_editing_the_message_is_disabled_when_it_times_out(
+    haikei: Haikei, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review queue's next card replaces the previous one in place (an edit, not a new message): it still
+    knows its message, and shows its buttons disabled once it times out."""
+    import cogs.disclosures.views as disclosure_views
+    from tests.e2e.test_disclosures_review import review, submit
+
+    monkeypatch.setattr(disclosure_views, "VIEW_TIMEOUT", 0.5)
+    await submit(emulator, "alice")
+    await submit(emulator, "bob", **{"0": "Another Work", "3": "https://news.example/another"})
+    card = await review(emulator)
+    skip = next(i for i in custom_ids(card) if ":skip:" in i)
+    moved = await (await emulator.driver.click(card, skip, user="mod")).wait()
+    assert moved.response_type == 7  # the card was edited into the next one
+    await emulator.wait_until(
+        lambda: all_disabled(emulator.driver.message(card)), timeout=10, what="the next card disabled"
+    )
+    assert_clean(emulator)
