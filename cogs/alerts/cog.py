@@ -30,6 +30,7 @@ from cogs.alerts.probe import probe
 from cogs.alerts.publisher import DiscordPublisher
 from cogs.alerts.relevance import MODES, Keywords, normalise
 from cogs.alerts.render import public_address, safe_text
+from cogs.alerts.rights import feed_label, require_posting_rights, stored_role
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
 if TYPE_CHECKING:
@@ -47,32 +48,6 @@ DIGEST_MODES = ("off", "daily")  # /alerts digest: each alert as it comes, or on
 
 def _choices(values: tuple[str, ...]) -> list[Choice[str]]:
     return [Choice(name=locale_str(value, key=f"alerts.choice.{value}"), value=value) for value in values]
-
-
-def feed_label(feed: dict[str, Any]) -> str:
-    """What a feed suggestion shows and matches: the server's name for the feed, else its title, else its
-    address without query (a name that is the very address, as /alerts add once stored, counts as none)."""
-    for label in (feed.get("name"), feed.get("title")):
-        if label and label.strip() != feed["url"]:
-            return str(label)
-    return public_address(feed["url"])
-
-
-def require_posting_rights(interaction: Interaction, channel_id: int, role: discord.Role | None) -> None:
-    """The moderator may post in the alert channel (view it, send messages there) and ping its role there (a
-    mentionable role, or Mention Everyone in that channel): Discord's own rules for a member's message, as for
-    polls, since alerts and /alerts test are posted on the moderator's say-so."""
-    channel = f"<#{channel_id}>"
-    rights = posting_rights(interaction, channel_id)
-    if rights is None or not rights.can_post:
-        raise UserFacingError("alerts.errors.cannot_post_there", channel=channel)
-    if role is not None and not rights.can_ping(role):
-        raise UserFacingError("alerts.errors.cannot_ping", role=role.mention, channel=channel)
-
-
-def stored_role(interaction: Interaction, role_id: int | None) -> discord.Role | None:
-    """The alert ping role still in the server (a deleted one pings nobody)."""
-    return interaction.guild.get_role(role_id) if interaction.guild and role_id else None
 
 
 class Alerts(commands.Cog):

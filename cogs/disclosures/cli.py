@@ -14,7 +14,7 @@ from typing import Any
 from tqdm import tqdm
 
 from bot.db import apply_migrations, open_database
-from cogs.disclosures import queries, seed, store
+from cogs.disclosures import importing, queries, seed, store
 from cogs.disclosures.audit import OPERATOR
 from cogs.disclosures.import_slices import prepared_file
 from cogs.disclosures.schema import migrations
@@ -83,9 +83,9 @@ def _import_file(db: Any, path: Path) -> int:
         }
         if big:  # read, validated and laid out by worker processes while this one writes
             batches = prepared_file(path, errors, workers=min(os.cpu_count() or 1, 4))
-            report = store.import_prepared(db, batches, **how)
+            report = importing.import_prepared(db, batches, **how)
         else:
-            report = store.import_records(db, validated(rows, errors), **how)
+            report = importing.import_records(db, validated(rows, errors), **how)
     errors.sort()
     for line, reason in errors:
         sys.stderr.write(f"{path.name}:{line}: skipped: {reason}" + "\n")

@@ -240,7 +240,7 @@ def accepted_entries(
 def prepared(
     rows: Iterable[tuple[int, Any]], errors: list[tuple[int, str]], *, workers: int
 ) -> Iterator[tuple[list[tuple[int, str, None]], Tables]]:
-    """Batches of valid records ready to write (``store.import_prepared``), validated and laid out by
+    """Batches of valid records ready to write (``importing.import_prepared``), validated and laid out by
     ``workers`` worker processes; bad rows and repeated ids go to ``errors`` by line, as with ``validated``.
     Every row is read and handed out before the first batch is yielded (a file that cannot be read stops the
     import before anything is written), while the workers already validate. (A big JSON file is read by the

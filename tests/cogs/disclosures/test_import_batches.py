@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
 from bot.settings import Settings
-from cogs.disclosures import audit, cli, rows, seed, store, transfer
+from cogs.disclosures import audit, cli, importing, rows, seed, store, transfer
 from cogs.disclosures.audit import OPERATOR, Actor
 from cogs.disclosures.records import validate_record
 from cogs.disclosures.schema import migrations
@@ -46,8 +46,10 @@ def _record(record_id: str, summary: str = "As imported.", **changes: Any) -> di
     )
 
 
-def _import(db: Database, records: list[dict[str, Any]], source: str = "batch.json") -> store.ImportReport:
-    return store.import_records(db, enumerate(records, start=1), actor=OPERATOR, source=source)
+def _import(
+    db: Database, records: list[dict[str, Any]], source: str = "batch.json"
+) -> importing.ImportReport:
+    return importing.import_records(db, enumerate(records, start=1), actor=OPERATOR, source=source)
 
 
 def _entries(db: Database) -> list[tuple[str, str | None, str | None]]:
@@ -163,7 +165,7 @@ def test_worker_processes_validate_and_lay_out_the_same_records_and_errors(
     ]
     assert laid_out == [record for _, record in inline]
     assert there == here and len(here) == 2 and len(inline) == 28
-    report = store.import_prepared(db, batches, source="many.json", errors=there)
+    report = importing.import_prepared(db, batches, source="many.json", errors=there)
     assert (report.created, len(report.written)) == (28, 28)
     for _, record in inline:
         assert store.portable(store.get_record(db, record["id"])) == record
@@ -172,6 +174,8 @@ def test_worker_processes_validate_and_lay_out_the_same_records_and_errors(
     ]
     records[5] = _record("work-5", "Changed since.")
     write_records(path, records)
-    again = store.import_prepared(db, transfer.prepared(read_rows(path), [], workers=2), source="many.json")
+    again = importing.import_prepared(
+        db, transfer.prepared(read_rows(path), [], workers=2), source="many.json"
+    )
     assert (again.created, again.updated, len(again.unchanged)) == (0, 1, 27)
     assert audit.history(db, "work-5")[0]["after"]["summary"] == "Changed since."

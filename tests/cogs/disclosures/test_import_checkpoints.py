@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.db import apply_migrations, open_database
-from cogs.disclosures import store
+from cogs.disclosures import importing
 from cogs.disclosures.checkpoints import BackgroundCheckpoints
 from cogs.disclosures.records import validate_record
 from cogs.disclosures.schema import migrations
@@ -37,8 +37,8 @@ def test_an_import_ends_checkpointed_with_automatic_checkpoints_back_on(
 ) -> None:
     db = open_database(tmp_path / "t.db")
     apply_migrations(db, migrations)
-    monkeypatch.setattr(store, "BATCH", 7)  # several transactions, each followed by a background checkpoint
-    report = store.import_records(db, ((i, _record(i)) for i in range(50)), source="works.json")
+    monkeypatch.setattr(importing, "BATCH", 7)  # several transactions, each followed by a background checkpoint
+    report = importing.import_records(db, ((i, _record(i)) for i in range(50)), source="works.json")
     assert report.created == 50
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     busy, logged, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

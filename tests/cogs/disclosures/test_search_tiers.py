@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
-from cogs.disclosures import queries, store
+from cogs.disclosures import importing, queries, store
 from cogs.disclosures.audit import OPERATOR
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.records import validate_record
@@ -50,7 +50,7 @@ RECORDS = [
 def db(tmp_path: Path) -> Database:
     database = open_database(tmp_path / "t.db")
     apply_migrations(database, migrations)
-    store.import_records(database, enumerate(RECORDS), actor=OPERATOR)
+    importing.import_records(database, enumerate(RECORDS), actor=OPERATOR)
     return database
 
 

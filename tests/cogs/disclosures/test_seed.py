@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from bot.db import apply_migrations, open_database
 from bot.settings import Settings
-from cogs.disclosures import audit, cli, seed, store, submissions
+from cogs.disclosures import audit, cli, importing, seed, store, submissions
 from cogs.disclosures.audit import OPERATOR, Actor
 from cogs.disclosures.records import validate_record
 from cogs.disclosures.schema import migrations
@@ -197,7 +197,7 @@ def test_suggestions_and_rejections_do_not_touch_a_record_but_an_operator_import
         record_id="aa",
     )
     submissions.reject(db, suggestion, "not a source", actor=CURATOR)
-    store.import_records(db, [(1, _record("bb", "The operator's text."))], actor=OPERATOR)
+    importing.import_records(db, [(1, _record("bb", "The operator's text."))], actor=OPERATOR)
     report = seed.apply_seed(db, "2026-02-01", [_record("aa", "Seed 2."), _record("bb", "Seed 2.")])
     assert (report.updated, report.kept) == (["aa"], ["bb"])
     assert _summary(db, "bb") == "The operator's text."

@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.settings import Settings
-from cogs.disclosures import audit, cli, queries, seed, store, submissions
+from cogs.disclosures import audit, cli, importing, queries, seed, store, submissions
 from cogs.disclosures.audit import Actor
 from cogs.disclosures.queries import Filters
 from cogs.disclosures.records import RecordError, validate_record
@@ -95,11 +95,11 @@ def test_import_reports_bad_rows_by_line_and_is_idempotent(db: Database, tmp_pat
         json.dumps([good, {"id": "broken", "title": "No medium"}, _record()], indent=2), encoding="utf-8"
     )
     errors: list[tuple[int, str]] = []
-    report = store.import_records(db, validated(read_rows(path), errors))
+    report = importing.import_records(db, validated(read_rows(path), errors))
     assert report.written == ["copy-of-dog-2023", "quiet-meadow-2025"]
     line = path.read_text().splitlines().index("  {", 5) + 1
     assert errors == [(line, "date: must be YYYY, YYYY-MM or YYYY-MM-DD")]
-    again = store.import_records(db, validated(read_rows(path), []))
+    again = importing.import_records(db, validated(read_rows(path), []))
     assert again.written == [] and again.unchanged == ["copy-of-dog-2023", "quiet-meadow-2025"]
 
 
