@@ -37,7 +37,8 @@ def test_an_import_ends_checkpointed_with_automatic_checkpoints_back_on(
 ) -> None:
     db = open_database(tmp_path / "t.db")
     apply_migrations(db, migrations)
-    monkeypatch.setattr(importing, "BATCH", 7)  # several transactions, each followed by a background checkpoint
+    # several transactions, each followed by a background checkpoint
+    monkeypatch.setattr(importing, "BATCH", 7)
     report = importing.import_records(db, ((i, _record(i)) for i in range(50)), source="works.json")
     assert report.created == 50
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
