@@ -12,7 +12,6 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 from discord.ext import commands
 
-from bot.channel_rights import posting_rights
 from bot.checks import guild_id_of, is_moderator, moderator_only, staff_group
 from bot.errors import BadInput, NotFound, UserFacingError
 from bot.options import parse_row_id
@@ -30,7 +29,7 @@ from cogs.alerts.probe import probe
 from cogs.alerts.publisher import DiscordPublisher
 from cogs.alerts.relevance import MODES, Keywords, normalise
 from cogs.alerts.render import public_address, safe_text
-from cogs.alerts.rights import feed_label, require_posting_rights, stored_role
+from cogs.alerts.rights import feed_label, require_ping_rights, require_posting_rights, stored_role
 from cogs.alerts.views import DYNAMIC_ITEMS, SubscribeRecommendedButton
 
 if TYPE_CHECKING:
@@ -310,12 +309,7 @@ class Alerts(commands.Cog):
         if role is not None:
             # Pinged in the alert channel (the one set, else this one, where it is likely to be set next).
             settings = await self.bot.db.run(store.get_guild, guild_id_of(interaction))
-            channel_id = settings["channel_id"] or interaction.channel_id
-            rights = posting_rights(interaction, channel_id) if channel_id else None
-            if not (role.mentionable or (rights is not None and rights.can_ping(role))):
-                raise UserFacingError(
-                    "alerts.errors.cannot_ping", role=role.mention, channel=f"<#{channel_id}>"
-                )
+            require_ping_rights(interaction, settings["channel_id"] or interaction.channel_id or 0, role)
         await self.bot.db.run(
             store.update_guild, guild_id_of(interaction), mention_role_id=role.id if role else None
         )

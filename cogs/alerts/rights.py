@@ -28,12 +28,19 @@ def require_posting_rights(interaction: Interaction, channel_id: int, role: disc
     """The moderator may post in the alert channel (view it, send messages there) and ping its role there (a
     mentionable role, or Mention Everyone in that channel): Discord's own rules for a member's message, as for
     polls, since alerts and /alerts test are posted on the moderator's say-so."""
-    channel = f"<#{channel_id}>"
     rights = posting_rights(interaction, channel_id)
     if rights is None or not rights.can_post:
-        raise UserFacingError("alerts.errors.cannot_post_there", channel=channel)
-    if role is not None and not rights.can_ping(role):
-        raise UserFacingError("alerts.errors.cannot_ping", role=role.mention, channel=channel)
+        raise UserFacingError("alerts.errors.cannot_post_there", channel=f"<#{channel_id}>")
+    if role is not None:
+        require_ping_rights(interaction, channel_id, role)
+
+
+def require_ping_rights(interaction: Interaction, channel_id: int, role: discord.Role) -> None:
+    """The moderator may have alerts ping ``role`` in ``channel_id``: a mentionable role, or Mention Everyone
+    there (Discord's rule for a member's message)."""
+    rights = posting_rights(interaction, channel_id)
+    if not (role.mentionable or (rights is not None and rights.can_ping(role))):
+        raise UserFacingError("alerts.errors.cannot_ping", role=role.mention, channel=f"<#{channel_id}>")
 
 
 def stored_role(interaction: Interaction, role_id: int | None) -> discord.Role | None:
