@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.errors import UserFacingError
+
 THREAD_TYPES = frozenset(
     {discord.ChannelType.public_thread, discord.ChannelType.private_thread, discord.ChannelType.news_thread}
 )
@@ -53,3 +55,22 @@ def posting_rights(interaction: discord.Interaction, channel_id: int) -> Posting
     except discord.ClientException:  # a thread whose parent is not cached
         return None
     return PostingRights(permissions, isinstance(channel, discord.Thread))
+
+
+def require_rights(
+    interaction: discord.Interaction,
+    channel_id: int,
+    role: discord.Role | None,
+    *,
+    post_key: str | None,
+    ping_key: str,
+) -> None:
+    """Refuse (``UserFacingError``) unless the member may post in ``channel_id`` (when ``post_key`` is given) and
+    may ping ``role`` there: a mentionable role, or Mention Everyone in that channel. The keys name each cog's
+    own message (``{channel}``, ``{role}``)."""
+    channel = f"<#{channel_id}>"
+    rights = posting_rights(interaction, channel_id)
+    if post_key is not None and (rights is None or not rights.can_post):
+        raise UserFacingError(post_key, channel=channel)
+    if role is not None and not (role.mentionable or (rights is not None and rights.can_ping(role))):
+        raise UserFacingError(ping_key, role=role.mention, channel=channel)

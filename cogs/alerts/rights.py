@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.channel_rights import posting_rights
-from bot.errors import UserFacingError
+from bot.channel_rights import require_rights
 from cogs.alerts.render import public_address
 
 if TYPE_CHECKING:
@@ -25,22 +24,20 @@ def feed_label(feed: dict[str, Any]) -> str:
 
 
 def require_posting_rights(interaction: Interaction, channel_id: int, role: discord.Role | None) -> None:
-    """The moderator may post in the alert channel (view it, send messages there) and ping its role there (a
-    mentionable role, or Mention Everyone in that channel): Discord's own rules for a member's message, as for
-    polls, since alerts and /alerts test are posted on the moderator's say-so."""
-    rights = posting_rights(interaction, channel_id)
-    if rights is None or not rights.can_post:
-        raise UserFacingError("alerts.errors.cannot_post_there", channel=f"<#{channel_id}>")
-    if role is not None:
-        require_ping_rights(interaction, channel_id, role)
+    """The moderator may post in the alert channel and ping its role there: Discord's own rules for a member's
+    message, as for polls, since alerts and /alerts test are posted on the moderator's say-so."""
+    require_rights(
+        interaction,
+        channel_id,
+        role,
+        post_key="alerts.errors.cannot_post_there",
+        ping_key="alerts.errors.cannot_ping",
+    )
 
 
 def require_ping_rights(interaction: Interaction, channel_id: int, role: discord.Role) -> None:
-    """The moderator may have alerts ping ``role`` in ``channel_id``: a mentionable role, or Mention Everyone
-    there (Discord's rule for a member's message)."""
-    rights = posting_rights(interaction, channel_id)
-    if not (role.mentionable or (rights is not None and rights.can_ping(role))):
-        raise UserFacingError("alerts.errors.cannot_ping", role=role.mention, channel=f"<#{channel_id}>")
+    """The moderator may have alerts ping ``role`` in ``channel_id``."""
+    require_rights(interaction, channel_id, role, post_key=None, ping_key="alerts.errors.cannot_ping")
 
 
 def stored_role(interaction: Interaction, role_id: int | None) -> discord.Role | None:

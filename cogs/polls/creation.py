@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.channel_rights import posting_rights
+from bot.channel_rights import require_rights
 from bot.checks import has_role_setting, is_moderator
 from bot.errors import BadInput, ErrorReportingModal, UserFacingError
 from bot.replies import ephemeral, text
@@ -57,15 +57,22 @@ async def require_creator(interaction: discord.Interaction) -> None:
 def check_target(interaction: discord.Interaction, request: CreateRequest) -> None:
     """The member may post in the poll's channel (view it, send messages there) and may ping its role there
     (a mentionable role, or Mention Everyone in that channel): Discord's own rules for the member's message."""
-    channel = f"<#{request.channel_id}>"
-    rights = posting_rights(interaction, request.channel_id)
-    if rights is None or not rights.can_post:
-        raise UserFacingError("polls.errors.cannot_post_there", channel=channel)
-    if request.ping_role_id is None:
-        return
-    role = interaction.guild.get_role(request.ping_role_id) if interaction.guild else None
-    if role is None or not rights.can_ping(role):
-        raise UserFacingError("polls.errors.cannot_ping", role=f"<@&{request.ping_role_id}>", channel=channel)
+    role = None
+    if request.ping_role_id is not None:
+        role = interaction.guild.get_role(request.ping_role_id) if interaction.guild else None
+        if role is None:  # gone since the command ran: nothing to ping, and nothing to post with a ping
+            raise UserFacingError(
+                "polls.errors.cannot_ping",
+                role=f"<@&{request.ping_role_id}>",
+                channel=f"<#{request.channel_id}>",
+            )
+    require_rights(
+        interaction,
+        request.channel_id,
+        role,
+        post_key="polls.errors.cannot_post_there",
+        ping_key="polls.errors.cannot_ping",
+    )
 
 
 async def check_create(interaction: discord.Interaction, request: CreateRequest) -> None:
